@@ -1,0 +1,88 @@
+// Errors that geosim reports to its users, and the checks that guard its own
+// invariants.
+//
+// Two kinds of failure are kept apart (STYLE.md §9):
+//  * ScenarioError: the user's input is wrong. It carries one or more located
+//    diagnostics (file, line, column, the offending source line) and maps to
+//    exit status 2 in the CLI.
+//  * InternalError / GEOSIM_ASSERT: geosim itself is wrong. It names the C++
+//    source location and maps to exit status 1.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace geosim {
+
+/// A place in an input file. Lines and columns count from 1; line 0 means
+/// "the whole file" (for example when the file cannot be read).
+struct SourceLoc {
+  std::string file;
+  int line = 0;
+  int column = 0;
+};
+
+/// One located message about an input file.
+///
+/// Rendered as
+///
+///     mongolia.yaml:42:7: unknown key 'export' in relation MNG-CHN; did you mean 'exports'?
+///        42 |     export: {MNG: 6.59}
+///           |     ^
+///
+/// `also` points at a second place that explains the first (the earlier
+/// declaration of a duplicate, for example).
+struct Diagnostic {
+  SourceLoc where;
+  std::string message;
+  std::string source_line;  ///< text of line `where.line`, without newline
+  std::optional<SourceLoc> also;
+  std::string also_note;  ///< what `also` is ("first declared here")
+};
+
+/// Renders a diagnostic: the `file:line:col: message` line, then the source
+/// line with a caret under the column, then the `also` note if any.
+std::string render(const Diagnostic& d);
+
+/// Thrown when an input file (a scenario, a patch) is invalid. Holds every
+/// diagnostic found, in file order; what() is all of them rendered.
+class ScenarioError : public std::runtime_error {
+ public:
+  explicit ScenarioError(std::vector<Diagnostic> diagnostics);
+  /// A single unlocated message (a file that cannot be opened, for example).
+  ScenarioError(const std::string& file, const std::string& message);
+
+  const std::vector<Diagnostic>& diagnostics() const noexcept { return diagnostics_; }
+
+ private:
+  std::vector<Diagnostic> diagnostics_;
+};
+
+/// A command-line usage error that is not about a file's contents
+/// (an unknown policy name, an output folder that exists). Exit status 2.
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// A violated internal invariant: a bug in geosim, never the user's fault.
+class InternalError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+namespace detail {
+[[noreturn]] void assert_fail(const char* condition, const char* file, int line,
+                              const std::string& message);
+}  // namespace detail
+
+}  // namespace geosim
+
+/// Checks an internal invariant; throws InternalError naming the C++ file and
+/// line when it fails. Not for user input: use ScenarioError for that.
+#define GEOSIM_ASSERT(cond, message)                                          \
+  do {                                                                        \
+    if (!(cond)) ::geosim::detail::assert_fail(#cond, __FILE__, __LINE__, (message)); \
+  } while (false)

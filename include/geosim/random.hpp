@@ -1,0 +1,59 @@
+// The counter-based random numbers of MODEL.md §3.7.
+//
+// Every random number geosim uses is a pure function of
+// (seed, run, step, agent, stream, k): no generator object carries state, so
+// results do not depend on threads, processes or evaluation order.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace geosim::random {
+
+/// Stream numbers of MODEL.md §3.7.
+enum Stream : std::uint64_t {
+  kAlignmentNoise = 1,  ///< k = partner agent index
+  kGrowthNoise = 2,     ///< k = 0
+  kStrategyChoice = 3,  ///< k = 0
+  kEvents = 4,          ///< agent slot = event index, k = 0
+};
+
+/// SplitMix64's finaliser (64-bit unsigned, wrapping).
+constexpr std::uint64_t mix(std::uint64_t z) noexcept {
+  z += 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+/// draw(seed, run, step, agent, stream, k) =
+///   mix(mix(mix(mix(mix(seed) ^ run) ^ step) ^ agent) ^ ((stream << 32) | k))
+///
+/// `k` is a 32-bit counter: it fills the low half of the last word and never
+/// spills into the stream bits (the published vectors pin this down; see
+/// docs/model.md, "Readings of MODEL.md").
+constexpr std::uint64_t draw(std::uint64_t seed, std::uint64_t run, std::uint64_t step,
+                             std::uint64_t agent, std::uint64_t stream, std::uint32_t k) noexcept {
+  return mix(mix(mix(mix(mix(seed) ^ run) ^ step) ^ agent) ^ ((stream << 32) | k));
+}
+
+/// A double in [0, 1) from the top 53 bits of draw().
+constexpr double uniform(std::uint64_t seed, std::uint64_t run, std::uint64_t step,
+                         std::uint64_t agent, std::uint64_t stream, std::uint32_t k) noexcept {
+  return static_cast<double>(draw(seed, run, step, agent, stream, k) >> 11) * 0x1.0p-53;
+}
+
+/// A standard normal by Box-Muller from the uniforms at 2k and 2k + 1:
+/// sqrt(-2 ln(1 - u1)) cos(2π u2). Like k, 2k and 2k + 1 are 32-bit counters
+/// (they wrap modulo 2^32).
+inline double normal(std::uint64_t seed, std::uint64_t run, std::uint64_t step, std::uint64_t agent,
+                     std::uint64_t stream, std::uint32_t k) noexcept {
+  constexpr double kTwoPi = 6.283185307179586476925286766559;
+  const auto k1 = static_cast<std::uint32_t>(2 * k);
+  const auto k2 = static_cast<std::uint32_t>(2 * k + 1);
+  const double u1 = uniform(seed, run, step, agent, stream, k1);
+  const double u2 = uniform(seed, run, step, agent, stream, k2);
+  return std::sqrt(-2.0 * std::log(1.0 - u1)) * std::cos(kTwoPi * u2);
+}
+
+}  // namespace geosim::random

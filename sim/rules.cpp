@@ -1,0 +1,588 @@
+// The standard rule set, MODEL.md v1. Read this file beside MODEL.md: each
+// block cites its section and uses its symbols.
+#include "geosim/rules.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "geosim/random.hpp"
+
+namespace geosim::standard {
+namespace {
+
+double clamp(double x, double lo, double hi) { return std::min(std::max(x, lo), hi); }
+double clamp01(double x) { return clamp(x, 0.0, 1.0); }
+double clamp_unit(double x) { return clamp(x, -1.0, 1.0); }
+double nonneg(double x) { return std::max(x, 0.0); }
+
+/// P_a / (P_a + P_b), 0 when both are 0 (MODEL.md §3 notation).
+double share(double pa, double pb) {
+  const double total = pa + pb;
+  return total == 0 ? 0.0 : pa / total;
+}
+
+/// x / y, 0 when y is 0 (divisions by totals and GDPs, MODEL.md §3).
+double ratio(double x, double y) { return y == 0 ? 0.0 : x / y; }
+
+// --- Phase 1 helpers -------------------------------------------------------
+
+/// Imposes sanction s_ij = clamp01(intensity), lifted at step t + duration.
+/// A new sanction replaces a running one on the same directed edge.
+void impose_sanction(State& s, EdgeId e, double intensity, int t, int duration) {
+  s.edges[e].sanction = clamp01(intensity);
+  s.edges[e].sanction_end = t + duration;
+}
+
+/// Keeps an agent attribute in its range after an event (MODEL.md §3.1).
+double keep_in_range(AgentAttribute a, double v) {
+  switch (a) {
+    case AgentAttribute::kRegime:
+    case AgentAttribute::kReach:
+    case AgentAttribute::kAppeasement:
+    case AgentAttribute::kValues:
+    case AgentAttribute::kCoercion:
+    case AgentAttribute::kInvestmentCap:
+      return clamp01(v);
+    case AgentAttribute::kGrowth:
+      return v;
+    default:
+      return nonneg(v);
+  }
+}
+
+double* agent_field(AgentState& a, AgentAttribute attr) {
+  switch (attr) {
+    case AgentAttribute::kPopulation: return &a.population;
+    case AgentAttribute::kGrowth: return &a.growth;
+    case AgentAttribute::kRegime: return &a.regime;
+    case AgentAttribute::kReach: return &a.reach;
+    case AgentAttribute::kWeightSecurity: return &a.w.security;
+    case AgentAttribute::kWeightProsperity: return &a.w.prosperity;
+    case AgentAttribute::kWeightAutonomy: return &a.w.autonomy;
+    case AgentAttribute::kAppeasement: return &a.appeasement;
+    case AgentAttribute::kValues: return &a.values;
+    case AgentAttribute::kOutwardInvestment: return &a.outward_investment;
+    case AgentAttribute::kCounterInfluence: return &a.counter_influence;
+    case AgentAttribute::kCoercion: return &a.coercion;
+    case AgentAttribute::kInvestmentCap: return &a.investment_cap;
+    case AgentAttribute::kAidResponsiveness: return &a.aid_responsiveness;
+    case AgentAttribute::kAidConditionality: return &a.aid_conditionality;
+    case AgentAttribute::kGdp:
+    case AgentAttribute::kMilitary:
+    case AgentAttribute::kMilitaryShare:
+      break;  // handled apart: they couple Gp, m and m0
+  }
+  return nullptr;
+}
+
+void change_agent(AgentState& a, const CompiledEvent& ev, bool shift) {
+  if (ev.strategy) {  // `strategy` can only be set
+    a.rule = *ev.strategy;
+    return;
+  }
+  const AgentAttribute attr = *ev.agent_attribute;
+  const double x = ev.amount;
+  switch (attr) {
+    case AgentAttribute::kGdp:
+      // Sets Gp and leaves m unchanged.
+      a.gp = nonneg(shift ? a.gp + x : x);
+      return;
+    case AgentAttribute::kMilitary: {
+      // Sets M (shift: M := m Gp + delta) and resets m = m0 = M / Gp.
+      const double military = nonneg(shift ? a.m * a.gp + x : x);
+      a.m = a.m0 = a.gp == 0 ? 0.0 : military / a.gp;
+      return;
+    }
+    case AgentAttribute::kMilitaryShare:
+      // Sets m = m0; a shift adds to m and resets m0 to the result (docs/model.md).
+      a.m = a.m0 = nonneg(shift ? a.m + x : x);
+      return;
+    default: {
+      double* field = agent_field(a, attr);
+      *field = keep_in_range(attr, shift ? *field + x : x);
+      return;
+    }
+  }
+}
+
+void change_edge(State& s, const Model& model, const CompiledEvent& ev, bool shift) {
+  const EdgeId e = *model.graph.find_edge(ev.agent_a, ev.agent_b);
+  const EdgeId r = model.graph.reverse(e);
+  const double x = ev.amount;
+  auto apply = [&](double& field, double lo, double hi) { field = clamp(shift ? field + x : x, lo, hi); };
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  EdgeState& fwd = s.edges[e];
+  EdgeState& back = s.edges[r];
+  switch (ev.edge_attribute) {
+    case EdgeAttribute::kAlignment: apply(fwd.alignment, -1, 1); return;
+    case EdgeAttribute::kExports: apply(fwd.exports, 0, kInf); return;
+    case EdgeAttribute::kInvestment: apply(fwd.investment, 0, kInf); return;
+    case EdgeAttribute::kAid:
+      apply(fwd.aid, 0, kInf);
+      fwd.aid0 = fwd.aid;  // a set or shift of aid also sets A0
+      return;
+    case EdgeAttribute::kSecurity: apply(fwd.security, 0, 1); back.security = fwd.security; return;
+    case EdgeAttribute::kAffinity: apply(fwd.affinity, 0, 1); back.affinity = fwd.affinity; return;
+    case EdgeAttribute::kDistance: apply(fwd.distance, 0, kInf); back.distance = fwd.distance; return;
+  }
+}
+
+bool fires(const CompiledEvent& ev, RunKey key, int t, std::size_t index) {
+  const auto& tm = ev.timing;
+  if (tm.at) {
+    if (t != *tm.at) return false;
+    if (!tm.probability) return true;
+  } else if (t < tm.from_step || t > ev.until_step) {
+    return false;
+  }
+  const double u = random::uniform(key.seed, key.run, static_cast<std::uint64_t>(t), index, random::kEvents, 0);
+  return u < *tm.probability;
+}
+
+}  // namespace
+
+// --- Phase 1: events (MODEL.md §3.1) -----------------------------------------
+
+void apply_events(State& s, const Model& model, RunKey key, int t) {
+  for (EdgeState& e : s.edges) {
+    if (e.sanction_end == t) {
+      e.sanction = 0;
+      e.sanction_end = -1;
+    }
+  }
+  for (std::size_t ev_index = 0; ev_index < model.events.size(); ++ev_index) {
+    const CompiledEvent& ev = model.events[ev_index];
+    if (!fires(ev, key, t, ev_index)) continue;
+    using Kind = CompiledEvent::Kind;
+    switch (ev.kind) {
+      case Kind::kSanction:
+        impose_sanction(s, *model.graph.find_edge(ev.agent_a, ev.agent_b), ev.amount, t, ev.duration);
+        break;
+      case Kind::kOffense: {
+        // `against` sanctions `by` if it is coercive and related to it.
+        const AgentId by = ev.agent_a;
+        const AgentId against = ev.agent_b;
+        const double kappa = s.agents[against].coercion;
+        const auto e = model.graph.find_edge(against, by);
+        if (kappa > 0 && e) impose_sanction(s, *e, kappa * ev.amount, t, ev.duration);
+        break;
+      }
+      case Kind::kSetAgent: change_agent(s.agents[ev.agent_a], ev, false); break;
+      case Kind::kShiftAgent: change_agent(s.agents[ev.agent_a], ev, true); break;
+      case Kind::kSetEdge: change_edge(s, model, ev, false); break;
+      case Kind::kShiftEdge: change_edge(s, model, ev, true); break;
+    }
+  }
+}
+
+// --- Phase 2: derive (MODEL.md §3.2) -----------------------------------------
+
+void derive_economy(const State& s, const Model& model, AgentId i, Derived& d) {
+  const RelationGraph& g = model.graph;
+  const AgentState& ai = s.agents[i];
+  // Effective exports x_ij = X_ij (1 - s_ij)(1 - s_ji); lost trade L_i.
+  double lost = 0;
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const EdgeState& ij = s.edges[e];
+    const EdgeState& ji = s.edges[g.reverse(e)];
+    const double through = (1 - ij.sanction) * (1 - ji.sanction);
+    const double x_ij = ij.exports * through;
+    const double x_ji = ji.exports * through;
+    lost += (ij.exports + ji.exports) - (x_ij + x_ji);
+  }
+  AgentDerived& out = d.agents[i];
+  out.lost_trade = ratio(lost, ai.gp);
+  // G_i = Gp_i max(0, 1 - λ_L L_i); M_i = m_i G_i.
+  out.gdp = ai.gp * std::max(0.0, 1 - model.params.sanction_gdp_loss * out.lost_trade);
+  out.military = ai.m * out.gdp;
+}
+
+void derive_totals(const State& s, const Model& model, Derived& d) {
+  double total_gdp = 0, total_military = 0, total_population = 0, weighted_growth = 0;
+  for (std::size_t i = 0; i < model.num_agents(); ++i) {
+    total_gdp += d.agents[i].gdp;
+    total_military += d.agents[i].military;
+    total_population += s.agents[i].population;
+    weighted_growth += d.agents[i].gdp * s.agents[i].growth;
+  }
+  d.total_gdp = total_gdp;
+  d.total_military = total_military;
+  d.total_population = total_population;
+  d.mean_growth = ratio(weighted_growth, total_gdp);  // ḡ = Σ G_i g_i / Σ G_i
+}
+
+void derive_structure(const State& s, const Model& model, AgentId i, Derived& d) {
+  const Parameters& p = model.params;
+  const RelationGraph& g = model.graph;
+  const AgentState& ai = s.agents[i];
+  AgentDerived& out = d.agents[i];
+
+  // Power share: factors with a zero total or weight are dropped.
+  {
+    const double y[3] = {out.gdp, out.military, ai.population};
+    const double total[3] = {d.total_gdp, d.total_military, d.total_population};
+    const double w[3] = {p.power_weights.gdp, p.power_weights.military, p.power_weights.population};
+    double num = 0, wsum = 0;
+    for (int f = 0; f < 3; ++f) {
+      if (total[f] == 0 || w[f] == 0) continue;
+      num += w[f] * y[f] / total[f];
+      wsum += w[f];
+    }
+    out.power = ratio(num, wsum);
+  }
+
+  // Dependence totals TT_i, VV_i, AA_i (ascending partner index).
+  double tt = 0, vv = 0, aa = 0;
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const EdgeState& ij = s.edges[e];
+    const EdgeState& ji = s.edges[g.reverse(e)];
+    tt += ij.exports + ji.exports;
+    vv += ji.investment;
+    aa += ji.aid;
+  }
+  out.tt = tt;
+  out.vv = vv;
+  out.aa = aa;
+
+  const auto& dw = p.dependence_weights;
+  const double dsum = dw.trade + dw.investment + dw.aid;
+  const double gi = out.gdp;
+  double hhi = 0, dmax = 0, reward_sum = 0;
+  int top = -1;
+  double top_value = 0;
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const AgentId j = g.target(e);
+    const EdgeState& ij = s.edges[e];
+    const EdgeState& ji = s.edges[g.reverse(e)];
+    EdgeDerived& ed = d.edges[e];
+    // D_ij: the denominator stays δT + δV + δA even when a channel is empty.
+    const double dep = ratio(dw.trade * ratio(ij.exports + ji.exports, tt) +
+                                 dw.investment * ratio(ji.investment, vv) + dw.aid * ratio(ji.aid, aa),
+                             dsum);
+    ed.dependence = dep;
+    hhi += dep * dep;
+    dmax = std::max(dmax, dep);
+    if (dep > 0 && dep > top_value) {  // first on ties
+      top_value = dep;
+      top = static_cast<int>(j);
+    }
+    // Proximity geo_ij.
+    ed.geo = ij.border ? 1.0 : std::exp(-ij.distance / p.distance_decay_km);
+    // Reward R_ij on potential exports; normalised Rn_ij.
+    const double r = gi == 0 ? 0.0
+                             : ((ij.exports + ji.exports + p.investment_return * ji.investment + ji.aid) / gi) *
+                                   std::exp(p.momentum * (s.agents[j].growth - d.mean_growth));
+    ed.reward = r > 0 ? r / (r + p.reward_scale) : 0.0;
+    reward_sum += ed.reward;
+  }
+  out.exposure = gi == 0 ? 0.0 : std::min(1.0, (tt / gi) / p.exposure_reference);
+  out.hhi = hhi;
+  out.dmax = dmax;
+  out.autonomy = 1 - out.exposure * dmax;
+  out.top_dependence = top;
+  out.reward_sum = reward_sum;
+}
+
+void derive_threats(const State& s, const Model& model, AgentId i, Derived& d) {
+  const Parameters& p = model.params;
+  const RelationGraph& g = model.graph;
+  const AgentState& ai = s.agents[i];
+  AgentDerived& out = d.agents[i];
+  const double pi = out.power;
+
+  int best = -1;
+  double best_threat = 0;
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const AgentId j = g.target(e);
+    const EdgeState& ij = s.edges[e];
+    const EdgeState& ji = s.edges[g.reverse(e)];
+    const AgentState& aj = s.agents[j];
+    EdgeDerived& ed = d.edges[e];
+    const double prox = ij.border ? 1.0 : std::max(ed.geo, aj.reach);
+    const double hostility = clamp01(0.5 * (1 - ji.alignment) + p.regime_suspicion * std::abs(ai.regime - aj.regime) +
+                                     ij.grievance - p.security_relief * ij.security);
+    const double rel = share(d.agents[j].power, pi);
+    ed.threat = rel * prox * hostility;
+    if (best < 0 || ed.threat > best_threat) {  // argmax, first on ties
+      best = static_cast<int>(j);
+      best_threat = ed.threat;
+    }
+  }
+  if (best >= 0 && best_threat >= p.threat_floor) {
+    out.main_threat = best;
+    out.threat = best_threat;
+  } else {
+    out.main_threat = -1;
+    out.threat = 0;
+  }
+
+  // Peer table for the influence gap of edges k→i (derive_gaps): i's
+  // out-edges ordered by partner power, descending, with prefix maxima of
+  // D_ij, so that max{D_ij : P_j >= θ, j != k} is a binary search away.
+  const EdgeId first = g.first_edge(i), last = g.end_edge(i);
+  const std::size_t n = last - first;
+  if (n == 0) return;
+  // Sort partners by power (a small insertion sort keeps this allocation-free).
+  AgentId* order = d.peer_best_agent.data() + first;  // scratch, overwritten below
+  for (std::size_t k = 0; k < n; ++k) order[k] = g.target(first + static_cast<EdgeId>(k));
+  std::stable_sort(order, order + n, [&](AgentId a, AgentId b) { return d.agents[a].power > d.agents[b].power; });
+  double best1 = -1, best2 = -1;
+  AgentId best1_agent = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const AgentId j = order[k];
+    const double dep = d.edges[*g.find_edge(i, j)].dependence;
+    if (dep > best1) {
+      best2 = best1;
+      best1 = dep;
+      best1_agent = j;
+    } else if (dep > best2) {
+      best2 = dep;
+    }
+    d.peer_power[first + k] = d.agents[j].power;
+    d.peer_best[first + k] = best1;
+    d.peer_second[first + k] = best2;
+    order[k] = best1_agent;  // order[k] was read above; now holds the prefix argmax
+  }
+}
+
+void derive_gaps(const State& s, const Model& model, AgentId i, Derived& d) {
+  (void)s;
+  const RelationGraph& g = model.graph;
+  const double theta = model.params.rival_power_ratio * d.agents[i].power;
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const AgentId j = g.target(e);
+    // gap_ij = max(0, max{D_jk : k ∈ N(j), k ≠ i, P_k >= θ} - D_ji), θ = ratio·P_i.
+    const EdgeId jf = g.first_edge(j), jl = g.end_edge(j);
+    const auto begin = d.peer_power.begin() + jf, end = d.peer_power.begin() + jl;
+    // Partners of j with P_k >= θ form a prefix of j's table.
+    const auto count = static_cast<std::size_t>(
+        std::partition_point(begin, end, [theta](double pk) { return pk >= theta; }) - begin);
+    double inner = 0;
+    if (count > 0) {
+      const std::size_t at = jf + count - 1;
+      inner = d.peer_best_agent[at] != i ? d.peer_best[at] : std::max(0.0, d.peer_second[at]);
+    }
+    const double d_ji = d.edges[g.reverse(e)].dependence;
+    d.edges[e].gap = std::max(0.0, inner - d_ji);
+  }
+}
+
+// --- Phase 3: decide (MODEL.md §3.3) -----------------------------------------
+
+double disposition(const State& s, const Model& model, const Derived& d, int t, EdgeId e) {
+  const Disposition& c = model.params.disposition;
+  const AgentId i = model.graph.source(e), j = model.graph.target(e);
+  const AgentState& ai = s.agents[i];
+  double bloc = 0;  // the largest cohesion of an active bloc holding both
+  for (const CompiledBloc& b : model.blocs) {
+    if (b.from <= t && t <= b.until && b.member[i] && b.member[j]) bloc = std::max(bloc, b.cohesion);
+  }
+  return c.reward * d.edges[e].reward + c.affinity * s.edges[e].affinity +
+         c.values * ai.values * (1 - 2 * std::abs(ai.regime - s.agents[j].regime)) + c.bloc * bloc +
+         c.influence * ai.counter_influence * d.edges[e].gap;
+}
+
+void decide(const State& s, const Model& model, const Derived& d, std::span<const double> beta0, RunKey key,
+            int t, AgentId i, Decisions& out) {
+  const Parameters& p = model.params;
+  const RelationGraph& g = model.graph;
+  const AgentState& ai = s.agents[i];
+  const AgentDerived& di = d.agents[i];
+  AgentDecision& dec = out.agents[i];
+  const EdgeId first = g.first_edge(i), last = g.end_edge(i);
+
+  dec = AgentDecision{};
+  dec.strategy = Strategy::kHedge;
+  double cw_max = 0;
+  for (EdgeId e = first; e < last; ++e) out.cw[e] = 0;
+
+  const int h = di.main_threat;
+  if (h >= 0) {
+    const auto hh = static_cast<AgentId>(h);
+    const double threat = di.threat;  // T = T_ih
+    const double ph = d.agents[hh].power;
+    const double relh = share(ph, di.power);
+    // Counterweights k ∈ N(i), k ≠ h, and capacity C = 1 - Π (1 - cw_ik).
+    double none = 1;
+    for (EdgeId e = first; e < last; ++e) {
+      const AgentId k = g.target(e);
+      if (k == hh) continue;
+      const auto kh = g.find_edge(k, hh);
+      const double a_kh = kh ? s.edges[*kh].alignment : 0.0;
+      const double a_ki = s.edges[g.reverse(e)].alignment;
+      const double cw = share(d.agents[k].power, ph) * (1 - a_kh) / 2 * (1 + a_ki) / 2 *
+                        std::max(d.edges[e].geo, s.agents[k].reach);
+      out.cw[e] = cw;
+      cw_max = std::max(cw_max, cw);
+      none *= 1 - cw;
+    }
+    const double cap = 1 - none;
+    const EdgeId eh = *g.find_edge(i, hh);
+    const double q = ratio(d.edges[eh].reward, di.reward_sum);
+    const double mom = std::exp(p.momentum * (s.agents[hh].growth - d.mean_growth));
+    const double vh = di.exposure * d.edges[eh].dependence;
+    const double psi = ai.appeasement;
+    const double exh = di.exposure * di.hhi;
+
+    const double security[3] = {
+        1 - threat * (1 - cap),
+        1 - threat * (1 - psi * relh),
+        1 - threat * (1 - cap / 2) * (1 - psi * relh / 2),
+    };
+    const double prosperity[3] = {
+        1 - q * p.balance_cost,
+        1 + q * p.bandwagon_gain * mom,
+        1,
+    };
+    const double autonomy[3] = {
+        (1 - exh) * (1 - p.alliance_autonomy_cost * cap),
+        1 - (vh + (1 - vh) * p.subordination_cost * relh),
+        1 - exh,
+    };
+    for (int k = 0; k < 3; ++k) {
+      dec.utility[k] = ai.w.security * security[k] + ai.w.prosperity * prosperity[k] + ai.w.autonomy * autonomy[k];
+    }
+    dec.has_utility = true;
+    dec.counterweight = cap;
+
+    int chosen = 0;
+    switch (ai.rule) {
+      case StrategyRule::kBalance: chosen = 0; break;
+      case StrategyRule::kBandwagon: chosen = 1; break;
+      case StrategyRule::kHedge: chosen = 2; break;
+      case StrategyRule::kAdaptive: {
+        const double umax = std::max({dec.utility[0], dec.utility[1], dec.utility[2]});
+        if (p.choice_temperature > 0) {
+          double weight[3], total = 0;
+          for (int k = 0; k < 3; ++k) {
+            weight[k] = std::exp((dec.utility[k] - umax) / p.choice_temperature);
+            total += weight[k];
+          }
+          const double u = random::uniform(key.seed, key.run, static_cast<std::uint64_t>(t), i,
+                                           random::kStrategyChoice, 0) * total;
+          double cumulative = 0;
+          chosen = 2;
+          for (int k = 0; k < 3; ++k) {
+            cumulative += weight[k];
+            if (cumulative > u) {
+              chosen = k;
+              break;
+            }
+          }
+        } else {
+          chosen = 0;  // largest U; ties: balance, bandwagon, hedge
+          for (int k = 1; k < 3; ++k) {
+            if (dec.utility[k] > dec.utility[chosen]) chosen = k;
+          }
+        }
+        break;
+      }
+    }
+    dec.strategy = static_cast<Strategy>(chosen);
+    dec.security = security[chosen];
+  }
+
+  // Alignment: disposition anchored to the observed start, then the target.
+  const double kc = p.commitment;
+  const double rate = std::min(1.0, p.adjustment_rate * model.dt);
+  const double noise_scale = p.alignment_noise * std::sqrt(model.dt);
+  for (EdgeId e = first; e < last; ++e) {
+    const AgentId j = g.target(e);
+    const double beta = disposition(s, model, d, t, e);
+    const double b = clamp_unit(beta + p.anchoring * (model.a0[e] - beta0[e]));
+    double target = b;
+    if (h >= 0 && dec.strategy != Strategy::kHedge) {
+      const bool balance = dec.strategy == Strategy::kBalance;
+      if (static_cast<int>(j) == h) {
+        target = clamp_unit(balance ? b - kc : b + kc);
+      } else {
+        const double cwn = cw_max == 0 ? 0.0 : out.cw[e] / cw_max;
+        target = clamp_unit(balance ? b + kc * cwn : b - 0.5 * kc * cwn);
+      }
+    }
+    const double a = s.edges[e].alignment;
+    double next = a + rate * (target - a);
+    if (p.alignment_noise > 0) {
+      next += noise_scale * random::normal(key.seed, key.run, static_cast<std::uint64_t>(t), i,
+                                           random::kAlignmentNoise, j);
+    }
+    out.alignment[e] = clamp_unit(next);
+  }
+
+  // Investment offers, limited by the hosts' caps.
+  for (EdgeId e = first; e < last; ++e) out.investment[e] = 0;
+  if (ai.outward_investment > 0) {
+    const double budget = ai.outward_investment * di.gdp * model.dt;
+    double wsum = 0;
+    for (EdgeId e = first; e < last; ++e) {
+      const AgentId j = g.target(e);
+      const double w = std::sqrt(std::max(d.agents[j].gdp, 0.0)) * (1 + s.edges[e].alignment) / 2 *
+                       (1 + ai.counter_influence * d.edges[e].gap);
+      out.investment[e] = w;  // the weight, for now
+      wsum += w;
+    }
+    for (EdgeId e = first; e < last; ++e) {
+      const AgentId j = g.target(e);
+      double offer = wsum == 0 ? 0.0 : budget * out.investment[e] / wsum;
+      const double cap_j = s.agents[j].investment_cap;
+      const double vv_j = d.agents[j].vv;
+      if (cap_j < 1 && vv_j > 0) {
+        offer = std::min(offer, std::max(0.0, (cap_j * vv_j - s.edges[e].investment) / (1 - cap_j)));
+      }
+      out.investment[e] = offer;
+    }
+  }
+
+  // Military (internal balancing).
+  const double balancing = dec.strategy == Strategy::kBalance ? p.internal_balancing * di.threat : 0.0;
+  dec.military_share =
+      clamp(ai.m + model.dt * (balancing - p.military_reversion * (ai.m - ai.m0)), 0.0, p.military_share_max);
+}
+
+// --- Phase 5: update (MODEL.md §3.4) -----------------------------------------
+
+void update(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key, int t,
+            AgentId i, State& next) {
+  (void)d;
+  const Parameters& p = model.params;
+  const RelationGraph& g = model.graph;
+  const double dt = model.dt;
+  const AgentState& ai = s.agents[i];
+  const double aid_rate = std::min(1.0, p.aid_adjustment_rate * dt);
+  const double security_rate = std::min(1.0, p.security_rate * dt);
+  const double memory = std::exp(-dt / p.grievance_memory);
+
+  for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
+    const EdgeId r = g.reverse(e);
+    const AgentId j = g.target(e);
+    const EdgeState& ij = s.edges[e];
+    const EdgeState& ji = s.edges[r];
+    const AgentState& aj = s.agents[j];
+    EdgeState& out = next.edges[e];
+    out = ij;
+    out.alignment = dec.alignment[e];
+    const double mean_before = (ij.alignment + ji.alignment) / 2;
+    const double mean_after = (dec.alignment[e] + dec.alignment[r]) / 2;
+    out.exports = ij.exports * (1 + dt * (ai.growth + aj.growth) / 2) *
+                  std::exp(p.trade_elasticity * (mean_after - mean_before));
+    out.investment = ij.investment * (1 - p.investment_depreciation * dt) + dec.investment[e];
+    out.aid = ij.aid + aid_rate * (ij.aid0 * std::max(0.0, 1 + ai.aid_responsiveness *
+                                                              (ji.alignment + ai.aid_conditionality * (2 * aj.regime - 1))) -
+                                   ij.aid);
+    out.security = ij.security + security_rate * (std::max(0.0, std::min(ij.alignment, ji.alignment)) - ij.security);
+    out.grievance = std::min(1.0, ij.grievance * memory + dt * ji.sanction);
+  }
+
+  AgentState& a = next.agents[i];
+  a = ai;
+  double growth = dt * ai.growth;
+  if (p.growth_noise > 0) {
+    growth += p.growth_noise * std::sqrt(dt) *
+              random::normal(key.seed, key.run, static_cast<std::uint64_t>(t), i, random::kGrowthNoise, 0);
+  }
+  a.gp = ai.gp * (1 + growth);
+  a.m = dec.agents[i].military_share;
+}
+
+}  // namespace geosim::standard

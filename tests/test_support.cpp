@@ -1,0 +1,53 @@
+#include "test_support.hpp"
+
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+namespace geosim::test {
+
+namespace {
+std::vector<std::string> split_line(const std::string& line) {
+  std::vector<std::string> out;
+  std::string field;
+  std::istringstream in(line);
+  while (std::getline(in, field, ',')) out.push_back(field);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+}  // namespace
+
+std::size_t Csv::column(const std::string& name) const {
+  for (std::size_t i = 0; i < header.size(); ++i) {
+    if (header[i] == name) return i;
+  }
+  throw std::runtime_error("no column " + name);
+}
+
+Csv parse_csv(const std::string& text) {
+  Csv csv;
+  std::istringstream in(text);
+  std::string line;
+  bool first = true;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    if (first) {
+      csv.header = split_line(line);
+      first = false;
+    } else {
+      csv.rows.push_back(split_line(line));
+    }
+  }
+  return csv;
+}
+
+std::string read_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + p.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace geosim::test

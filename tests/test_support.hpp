@@ -1,0 +1,44 @@
+// Helpers shared by the tests: float comparison under the 1e-9 contract,
+// small CSV tables, and file reading.
+#pragma once
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace geosim::test {
+
+/// The 1e-9 contract of MODEL.md: relative 1e-9, or absolute 1e-12 near zero.
+/// (A matcher of its own: Catch2 v2's `WithinRel(..) || WithinAbs(..)` keeps
+/// references to its operands and cannot be returned from a function.)
+class CloseTo : public Catch::MatcherBase<double> {
+ public:
+  explicit CloseTo(double expected, double rel = 1e-9, double abs = 1e-12)
+      : expected_(expected), rel_(rel), abs_(abs) {}
+  bool match(const double& x) const override {
+    const double diff = x > expected_ ? x - expected_ : expected_ - x;
+    const double scale = std::max(x < 0 ? -x : x, expected_ < 0 ? -expected_ : expected_);
+    return x == expected_ || diff <= rel_ * scale || diff <= abs_;
+  }
+  std::string describe() const override {
+    return "is within 1e-9 (relative) or 1e-12 (absolute) of " + Catch::StringMaker<double>::convert(expected_);
+  }
+
+ private:
+  double expected_, rel_, abs_;
+};
+inline CloseTo close_to(double expected) { return CloseTo(expected); }
+
+/// A CSV file as a header and rows of fields (no quoting: geosim never quotes).
+struct Csv {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  std::size_t column(const std::string& name) const;  // throws if absent
+};
+Csv parse_csv(const std::string& text);
+std::string read_file(const std::filesystem::path& p);
+
+}  // namespace geosim::test

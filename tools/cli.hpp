@@ -1,0 +1,37 @@
+// Subcommands of the `geosim` program: each has an options struct, a
+// setup_<cmd>() that declares its CLI11 options and a run_<cmd>() that does
+// the work and returns the exit status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "geosim/scenario.hpp"
+
+namespace geosim::cli {
+
+/// Exit statuses (docs/cli.md).
+enum ExitCode : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130 };
+
+/// Reads a scenario file; returns its text (for the fingerprint) and the
+/// parsed scenario. Throws ScenarioError.
+struct LoadedScenario {
+  std::string text;
+  Scenario scenario;
+};
+LoadedScenario read_scenario(const std::filesystem::path& path);
+
+/// The whole command line, quoted where needed, for manifests.
+std::string command_line(int argc, char** argv);
+
+struct RunCommand;
+RunCommand& setup_run(CLI::App& app);
+int run_run(const RunCommand& cmd, const std::string& command_line);
+
+struct ValidateCommand;
+ValidateCommand& setup_validate(CLI::App& app);
+int run_validate(const ValidateCommand& cmd);
+
+}  // namespace geosim::cli

@@ -1,0 +1,39 @@
+#include <fstream>
+#include <sstream>
+
+#include "cli.hpp"
+#include "geosim/load.hpp"
+
+namespace geosim::cli {
+
+LoadedScenario read_scenario(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    throw ScenarioError(path.string(), exists ? "cannot read file" : "no such file");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  LoadedScenario loaded{text.str(), {}};
+  loaded.scenario = load_scenario_from_string(loaded.text, path.string());
+  loaded.scenario.source_file = path.string();
+  return loaded;
+}
+
+std::string command_line(int argc, char** argv) {
+  std::string out;
+  for (int i = 0; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (i) out += ' ';
+    if (arg.find_first_of(" \t'\"$") != std::string::npos) {
+      std::string quoted = "'";
+      for (char c : arg) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      arg = quoted + "'";
+    }
+    out += arg;
+  }
+  return out;
+}
+
+}  // namespace geosim::cli
