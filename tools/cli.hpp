@@ -34,4 +34,8 @@ struct ValidateCommand;
 ValidateCommand& setup_validate(CLI::App& app);
 int run_validate(const ValidateCommand& cmd);
 
+struct DescribeCommand;
+DescribeCommand& setup_describe(CLI::App& app);
+int run_describe(const DescribeCommand& cmd);
+
 }  // namespace geosim::cli

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
 Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cli.md.)");
   auto& run_cmd = cli::setup_run(app);
   auto& validate_cmd = cli::setup_validate(app);
+  auto& describe_cmd = cli::setup_describe(app);
 
   try {
     app.parse(argc, argv);
@@ -46,6 +47,7 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
   try {
     if (app.got_subcommand("run")) return cli::run_run(run_cmd, cli::command_line(argc, argv));
     if (app.got_subcommand("validate")) return cli::run_validate(validate_cmd);
+    if (app.got_subcommand("describe")) return cli::run_describe(describe_cmd);
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return cli::kBadInput;

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs what geosim needs (Debian 12 packages), then configures and builds
+# it with the given CMake preset (default: release).
+#
+#   bash tools/setup.sh            # build/release/tools/geosim
+#   bash tools/setup.sh asan       # AddressSanitizer + UBSan build in build/asan
+#
+# Safe to run again: packages already present are not reinstalled, and the
+# build is incremental.
+set -euo pipefail
+preset="${1:-release}"
+cd "$(dirname "$0")/.."
+
+packages=(
+  g++ cmake ninja-build pkg-config
+  libboost-graph-dev libtbb-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
+  catch2 libbenchmark-dev
+  python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  sudo_cmd=()
+  if [[ $(id -u) -ne 0 ]]; then sudo_cmd=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -qq
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+jobs="$(nproc 2>/dev/null || echo 2)"
+cmake --preset "$preset" >/dev/null
+cmake --build --preset "$preset" -j "$jobs"
