@@ -20,10 +20,6 @@ void append_number(std::string& out, double x) {
   if (out.find_first_of(".eE", start) == std::string::npos) out += ".0";
 }
 
-void append_optional(std::string& out, std::optional<double> x) {
-  if (x) append_number(out, *x);
-}
-
 }  // namespace
 
 std::string format_number(double x) {

@@ -130,9 +130,13 @@ class Checker {
     if (x < min) messages_.push_back(fmt::format("{} must be >= {}, got {}", path, min, x));
   }
   /// A step index within [0, steps): at, from_step, until_step.
+  /// (With an invalid time.steps, reported on its own, only x >= 0 is checked.)
   void step(const std::string& path, int x, int steps) {
-    if (x < 0 || x >= steps) {
-      messages_.push_back(fmt::format("{} must be in [0, {}) (time.steps is {}), got {}", path, steps, steps, x));
+    if (steps >= 1 && (x < 0 || x >= steps)) {
+      messages_.push_back(
+          fmt::format("{} must be a step in [0, {}) (time.steps is {}), got {}", path, steps, steps, x));
+    } else if (x < 0) {
+      messages_.push_back(fmt::format("{} must be >= 0, got {}", path, x));
     }
   }
   void message(std::string m) { messages_.push_back(std::move(m)); }
@@ -159,9 +163,12 @@ void check_events(Checker& c, const std::vector<Event>& events, int steps) {
       c.number(path + ".magnitude", o->magnitude, detail::kMagnitudeRange);
       c.at_least(path + ".duration", o->duration, detail::kMinDuration);
     } else if (const auto* ch = std::get_if<ChangeEvent>(&e.action)) {
+      // A set lands in the attribute's range; a delta may be any finite number.
       const std::string key = path + (ch->is_shift ? ".delta" : ".value");
-      if (ch->is_shift || ch->strategy) {
-        if (!ch->strategy) c.number(key, ch->value, Range::kAnyFinite);
+      if (ch->strategy) {
+        // a strategy name: nothing numeric to check
+      } else if (ch->is_shift) {
+        c.number(key, ch->value, Range::kAnyFinite);
       } else if (ch->agent_attribute) {
         c.number(key, ch->value, detail::agent_attribute_range(*ch->agent_attribute));
       } else if (ch->edge_attribute) {

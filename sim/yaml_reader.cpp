@@ -115,7 +115,8 @@ std::optional<std::string_view> closest_match(std::string_view word,
     std::string lc(c);
     std::transform(lc.begin(), lc.end(), lc.begin(), lower);
     const std::size_t d = edit_distance(w, lc);
-    const bool close = (d <= 2 && d < w.size()) || 3 * d <= w.size();
+    const std::size_t allowed = w.size() <= 5 ? 1 : std::max<std::size_t>(2, w.size() / 3);
+    const bool close = d <= allowed && d < w.size();
     if (close && d < best_distance) {
       best = c;
       best_distance = d;
@@ -224,7 +225,7 @@ MapReader::MapReader(DiagnosticSink& sink, const YAML::Node& node, std::string w
   }
   std::unordered_map<std::string, std::size_t> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+    const YAML::Node key = it->first;  // a copy: `it->first` lives in a temporary
     if (!key.IsScalar()) {
       sink_.error(key.IsNull() ? it->second.Mark() : key.Mark(),
                   fmt::format("keys {} must be names, got {}", where_, describe(key)));
@@ -258,10 +259,16 @@ std::optional<Field> MapReader::get(std::string_view key) {
 
 std::optional<Field> MapReader::require(std::string_view key, std::string_view hint) {
   auto f = get(key);
-  if (!f && ok_) {
-    sink_.error(mark_, fmt::format("missing required key '{}' {}{}", key, where_, hint));
-  }
+  if (!f && ok_) missing_.push_back(Missing{std::string(key), std::string(hint)});
   return f;
+}
+
+std::vector<Field> MapReader::unread() const {
+  std::vector<Field> out;
+  for (std::size_t i = 0; i < entries_.size(); ++i) {
+    if (!read_[i]) out.push_back(entries_[i]);
+  }
+  return out;
 }
 
 void MapReader::mark_read(std::string_view key) {
@@ -271,6 +278,14 @@ void MapReader::mark_read(std::string_view key) {
 }
 
 void MapReader::finish(std::span<const std::string_view> known) {
+  for (const Missing& m : missing_) {
+    const bool misspelt = std::any_of(entries_.begin(), entries_.end(), [&](const Field& e) {
+      const std::size_t i = static_cast<std::size_t>(&e - entries_.data());
+      return !read_[i] && closest_match(e.name, known) == std::optional<std::string_view>(m.key);
+    });
+    if (!misspelt) sink_.error(mark_, fmt::format("missing required key '{}' {}{}", m.key, where_, m.hint));
+  }
+  missing_.clear();
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (read_[i]) continue;
     read_[i] = true;
@@ -290,13 +305,18 @@ ParsedNumber parse_number(std::string_view text) {
     negative = t[0] == '-';
     t.remove_prefix(1);
   }
-  // YAML 1.2 core schema: .inf/.Inf/.INF with a sign, .nan/.NaN/.NAN without.
-  if (t == ".inf" || t == ".Inf" || t == ".INF") {
+  // YAML 1.2 core schema: .inf/.Inf/.INF with a sign, .nan/.NaN/.NAN. Other
+  // spellings that mean the same to people (nan, -.nan, inf, Infinity) are
+  // reported the same way: "must be a finite number".
+  std::string lowered(t);
+  std::transform(lowered.begin(), lowered.end(), lowered.begin(), lower);
+  if (lowered.starts_with('.')) lowered.erase(0, 1);
+  if (lowered == "inf" || lowered == "infinity") {
     out.status = Status::kNotFinite;
     out.value = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
     return out;
   }
-  if (text == ".nan" || text == ".NaN" || text == ".NAN") {
+  if (lowered == "nan") {
     out.status = Status::kNotFinite;
     out.value = std::numeric_limits<double>::quiet_NaN();
     return out;

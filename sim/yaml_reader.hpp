@@ -39,9 +39,10 @@ namespace geosim::detail {
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `word` if it is close enough to be a plausible
-/// typo: distance (ignoring case) at most 2 and less than the word's length,
-/// or at most a third of the length for long words. Ties go to the first
-/// candidate. Empty when nothing is close.
+/// typo. Distances ignore case; a word of up to 5 characters may be one edit
+/// away ('lhc' → 'lhs', 'MGN' → 'MNG', but not 'RUS' → 'USA'), a longer one
+/// two edits or a third of its length, whichever is more ('balancing' →
+/// 'balance'). Ties go to the first candidate. Empty when nothing is close.
 std::optional<std::string_view> closest_match(std::string_view word,
                                               std::span<const std::string_view> candidates);
 
@@ -141,15 +142,22 @@ class MapReader {
   std::optional<Field> get(std::string_view key);
   /// As get(), but a missing key is reported at the mapping's mark:
   /// "missing required key 'gdp' in agent MNG". Reports nothing if !ok().
+  /// The report is made by finish(), and left out there when an unknown key
+  /// of the mapping is a typo of it ('member' for 'members'): the unknown-key
+  /// message already says "did you mean 'members'?".
   std::optional<Field> require(std::string_view key, std::string_view hint = {});
 
   /// All entries in file order (duplicates left out); for mappings keyed by
   /// user names (policies, outcomes). Does not mark them read.
   const std::vector<Field>& entries() const { return entries_; }
   void mark_read(std::string_view key);
+  /// The entries not read so far, in file order.
+  std::vector<Field> unread() const;
 
-  /// Reports every entry never read as "unknown key 'k' WHERE; did you mean
-  /// ...?" with suggestions from `known`.
+  /// Reports the missing required keys (see require()) and every entry
+  /// never read as "unknown key 'k' WHERE; did you mean ...?" with
+  /// suggestions from `known`. Every MapReader that calls require() must
+  /// call finish().
   void finish(std::span<const std::string_view> known);
 
  private:
@@ -160,6 +168,11 @@ class MapReader {
   bool ok_ = true;
   std::vector<Field> entries_;
   std::vector<bool> read_;
+  struct Missing {
+    std::string key;
+    std::string hint;
+  };
+  std::vector<Missing> missing_;
 };
 
 // --- Scalars --------------------------------------------------------------

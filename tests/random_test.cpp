@@ -32,7 +32,7 @@ TEST_CASE("random: draw, uniform and normal match the published vectors", "[rand
   }
 }
 
-TEST_CASE("random: uniform lies in [0, 1) and streams differ", "[random]") {
+TEST_CASE("random: uniform lies between 0 (inclusive) and 1 (exclusive), and streams differ", "[random]") {
   double lo = 1, hi = 0, mean = 0;
   constexpr int kN = 20000;
   for (int i = 0; i < kN; ++i) {

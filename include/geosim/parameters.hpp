@@ -15,6 +15,7 @@ struct PowerWeights {
   double gdp = 0.5;
   double military = 0.4;
   double population = 0.1;
+  friend bool operator==(const PowerWeights&, const PowerWeights&) = default;
 };
 
 /// Weights δ of the three dependence channels (MODEL.md §3.2, dependence).
@@ -23,6 +24,7 @@ struct DependenceWeights {
   double trade = 0.6;
   double investment = 0.3;
   double aid = 0.1;
+  friend bool operator==(const DependenceWeights&, const DependenceWeights&) = default;
 };
 
 /// Coefficients of the alignment disposition β (MODEL.md §3.3, alignment).
@@ -33,6 +35,7 @@ struct Disposition {
   double values = 0.5;
   double bloc = 0.5;
   double influence = 0.5;
+  friend bool operator==(const Disposition&, const Disposition&) = default;
 };
 
 /// All parameters of MODEL.md §3.5. A plain value: copy it, patch it, compare it.
