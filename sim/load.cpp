@@ -146,6 +146,27 @@ std::string id_problem(std::string_view id) {
   return {};
 }
 
+/// Policy and outcome names become folder names and CSV column headers, so
+/// they use 1-64 of A-Z a-z 0-9 _ - . (a geosim rule beyond the format).
+/// Returns the problem, or "" when the name is fine.
+std::string name_problem(std::string_view what, std::string_view name) {
+  if (name.empty()) return fmt::format("{} name must not be empty", what);
+  for (char c : name) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                    c == '-' || c == '.';
+    if (!ok) {
+      const std::string shown = std::isprint(static_cast<unsigned char>(c))
+                                    ? fmt::format("'{}'", c)
+                                    : fmt::format("byte 0x{:02X}", static_cast<unsigned char>(c));
+      return fmt::format("{} name '{}' contains {}; names use only A-Z, a-z, 0-9, _, - and . "
+                         "(they become file and column names)",
+                         what, name, shown);
+    }
+  }
+  if (name.size() > 64) return fmt::format("{} name '{}' is longer than 64 characters", what, name);
+  return {};
+}
+
 /// The range a dotted sweep path takes its values in (SCENARIO-FORMAT.md
 /// "Ranges"), for paths that check_patch_path() accepts.
 struct PathKind {
@@ -1053,8 +1074,8 @@ void Loader::read_policy(const Field& entry) {
     sink_.error(entry.key_mark(), "policy name 'baseline' is reserved: it means the scenario without any policy");
     return;
   }
-  if (entry.name.empty()) {
-    sink_.error(entry.key_mark(), "policy name must not be empty");
+  if (const std::string problem = name_problem("policy", entry.name); !problem.empty()) {
+    sink_.error(entry.key_mark(), problem);
     return;
   }
   Policy p;
@@ -1107,6 +1128,10 @@ void Loader::read_outcomes(const Field& f) {
   }
   for (const Field& entry : m.entries()) {
     m.mark_read(entry.name);
+    if (const std::string problem = name_problem("outcome", entry.name); !problem.empty()) {
+      sink_.error(entry.key_mark(), problem);
+      continue;
+    }
     const std::string label = "outcome " + entry.name;
     const std::string where = "in " + label;
     MapReader o(sink_, entry.value, label, where, false, entry.mark());
