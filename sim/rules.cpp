@@ -320,18 +320,22 @@ void derive_threats(const State& s, const Model& model, AgentId i, Derived& d) {
   // Peer table for the influence gap of edges k→i (derive_gaps): i's
   // out-edges ordered by partner power, descending, with prefix maxima of
   // D_ij, so that max{D_ij : P_j >= θ, j != k} is a binary search away.
+  // Only the maxima matter, so the order among equal powers is irrelevant;
+  // ties are broken by edge id to keep the table itself deterministic.
   const EdgeId first = g.first_edge(i), last = g.end_edge(i);
-  const std::size_t n = last - first;
-  if (n == 0) return;
-  // Sort partners by power (a small insertion sort keeps this allocation-free).
-  AgentId* order = d.peer_best_agent.data() + first;  // scratch, overwritten below
-  for (std::size_t k = 0; k < n; ++k) order[k] = g.target(first + static_cast<EdgeId>(k));
-  std::stable_sort(order, order + n, [&](AgentId a, AgentId b) { return d.agents[a].power > d.agents[b].power; });
+  if (first == last) return;
+  EdgeId* order = d.peer_best_agent.data() + first;  // scratch, overwritten below
+  for (EdgeId e = first; e < last; ++e) order[e - first] = e;
+  std::sort(order, order + (last - first), [&](EdgeId a, EdgeId b) {
+    const double pa = d.agents[g.target(a)].power, pb = d.agents[g.target(b)].power;
+    return pa > pb || (pa == pb && a < b);
+  });
   double best1 = -1, best2 = -1;
   AgentId best1_agent = 0;
-  for (std::size_t k = 0; k < n; ++k) {
-    const AgentId j = order[k];
-    const double dep = d.edges[*g.find_edge(i, j)].dependence;
+  for (EdgeId k = first; k < last; ++k) {
+    const EdgeId e = order[k - first];
+    const AgentId j = g.target(e);
+    const double dep = d.edges[e].dependence;
     if (dep > best1) {
       best2 = best1;
       best1 = dep;
@@ -339,10 +343,10 @@ void derive_threats(const State& s, const Model& model, AgentId i, Derived& d) {
     } else if (dep > best2) {
       best2 = dep;
     }
-    d.peer_power[first + k] = d.agents[j].power;
-    d.peer_best[first + k] = best1;
-    d.peer_second[first + k] = best2;
-    order[k] = best1_agent;  // order[k] was read above; now holds the prefix argmax
+    d.peer_power[k] = d.agents[j].power;
+    d.peer_best[k] = best1;
+    d.peer_second[k] = best2;
+    d.peer_best_agent[k] = best1_agent;  // slot k was read above; now the prefix argmax
   }
 }
 
