@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "geosim/error.hpp"
@@ -14,10 +15,11 @@ void append_number(std::string& out, double x) {
     out += std::isnan(x) ? "nan" : (x > 0 ? "inf" : "-inf");
     return;
   }
-  const std::size_t start = out.size();
-  fmt::format_to(std::back_inserter(out), "{}", x);
+  char buf[40];
+  char* end = fmt::format_to(buf, "{}", x);
+  out.append(buf, end);
   // fmt prints 2000.0 as "2000"; add ".0" so every float column reads as one.
-  if (out.find_first_of(".eE", start) == std::string::npos) out += ".0";
+  if (std::find_if(buf, end, [](char c) { return c == '.' || c == 'e' || c == 'E'; }) == end) out += ".0";
 }
 
 }  // namespace
