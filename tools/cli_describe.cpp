@@ -18,7 +18,8 @@ line, for scripts.
 
 Examples:
   geosim describe scenarios/mongolia_2019.yaml
-  for p in $(geosim describe scenarios/mongolia_2019.yaml --policies); do echo "$p"; done)");
+  for p in $(geosim describe scenarios/mongolia_2019.yaml --policies); do echo "$p"; done
+)");
   sub->add_option("scenario", cmd.scenario, "Scenario file (YAML)")->required();
   sub->add_flag("--policies", cmd.policies_only, "Print only the policy names, one per line");
   return cmd;

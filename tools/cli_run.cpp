@@ -27,7 +27,8 @@ unless --force is given.
 Examples:
   geosim run scenarios/mongolia_2019.yaml --out results/baseline
   geosim run scenarios/mongolia_2019.yaml --policy third_neighbor_trade_act --runs 20 --out results/tnta
-  geosim run scenarios/triad.yaml --steps 5 --seed 7 --threads 1 --out /tmp/triad)");
+  geosim run scenarios/triad.yaml --steps 5 --seed 7 --threads 1 --out /tmp/triad
+)");
   sub->add_option("scenario", cmd.scenario, "Scenario file (YAML)")->required();
   sub->add_option("--policy", cmd.options.policy, "Policy to overlay (default: baseline)");
   cmd.seed_opt = sub->add_option("--seed", cmd.seed, "Random seed (default: the scenario's `seed`)");

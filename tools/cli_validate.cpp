@@ -19,7 +19,8 @@ files are valid, 2 otherwise.
 
 Examples:
   geosim validate scenarios/mongolia_2019.yaml
-  geosim validate scenarios/*.yaml)");
+  geosim validate scenarios/*.yaml
+)");
   sub->add_option("scenarios", cmd.files, "Scenario files (YAML)")->required();
   return cmd;
 }

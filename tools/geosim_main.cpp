@@ -17,7 +17,7 @@ constexpr const char* kVersion = "geosim " GEOSIM_VERSION " (standard rule set v
 
 int main(int argc, char** argv) {
   using namespace geosim;
-  CLI::App app{"geosim: agent-based simulation of states between great powers"};
+  CLI::App app{"geosim: agent-based simulation of states between great powers", "geosim"};
   app.set_version_flag("-V,--version", kVersion);
   app.require_subcommand(1);
   app.footer(R"(Examples:
@@ -25,7 +25,8 @@ int main(int argc, char** argv) {
   geosim run scenarios/mongolia_2019.yaml --out results/baseline
   geosim run scenarios/mongolia_2019.yaml --policy steppe_bloc --runs 50 --out results/steppe
 
-Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cli.md.)");
+Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cli.md.
+)");
   auto& run_cmd = cli::setup_run(app);
   auto& validate_cmd = cli::setup_validate(app);
   auto& describe_cmd = cli::setup_describe(app);
