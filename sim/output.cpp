@@ -34,7 +34,13 @@ AtomicDir::AtomicDir(fs::path final_dir, bool force) : final_(std::move(final_di
   fs::path parent = final_.parent_path();
   if (parent.empty()) parent = ".";
   if (!fs::is_directory(parent, ec)) {
-    throw UsageError(fmt::format("cannot create '{}': folder '{}' does not exist", final_.string(), parent.string()));
+    // Parent folders are created (like mkdir -p); they are empty, so nothing
+    // the user had is touched if the run later fails.
+    fs::create_directories(parent, ec);
+    if (ec || !fs::is_directory(parent)) {
+      throw UsageError(fmt::format("cannot create folder '{}': {}", parent.string(),
+                                   ec ? ec.message() : std::string("not a folder")));
+    }
   }
   temp_ = parent / fmt::format(".{}.tmp-{}", final_.filename().string(), ::getpid());
   fs::remove_all(temp_, ec);

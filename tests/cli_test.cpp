@@ -90,6 +90,9 @@ TEST_CASE("cli: --version and --help on every command", "[cli]") {
 TEST_CASE("cli: usage errors exit with status 2", "[cli]") {
   CHECK(run_geosim("").status == 2);                    // no command
   CHECK(run_geosim("frobnicate").status == 2);          // unknown command
+  const Result typo = run_geosim("rnu x.yaml");
+  CHECK(typo.status == 2);
+  CHECK_THAT(typo.err, Catch::Contains("unknown command 'rnu'; did you mean 'run'?"));
   CHECK(run_geosim("run").status == 2);                 // missing scenario
   CHECK(run_geosim("run " + scenario("triad.yaml") + " --runs 0").status == 2);
   CHECK(run_geosim("run " + scenario("triad.yaml") + " --bogus").status == 2);
@@ -193,6 +196,15 @@ TEST_CASE("cli: invalid input leaves no output behind", "[cli]") {
   CHECK(p.status == 2);
   CHECK_THAT(p.err, Catch::Contains("unknown policy 'no_such_policy'"));
   CHECK(only_entry_is(s.dir, "bad.yaml"));
+}
+
+TEST_CASE("cli: missing parent folders of --out are created", "[cli]") {
+  Scratch s;
+  const fs::path out = s.dir / "a" / "b" / "res";
+  const Result r = run_geosim("run " + scenario("triad.yaml") + " --steps 2 --out " + quote(out.string()));
+  CHECK(r.status == 0);
+  CHECK(fs::exists(out / "agents.csv"));
+  CHECK(only_entry_is(out.parent_path(), "res"));
 }
 
 TEST_CASE("cli: without --out, a new folder named after the scenario", "[cli]") {

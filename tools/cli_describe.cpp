@@ -37,7 +37,7 @@ int run_describe(const DescribeCommand& cmd) {
   fmt::print("\ntime: {} steps of {} year(s) from {}; seed {}\n", s.time.steps, s.time.dt, s.time.start, s.seed);
   fmt::print("\nagents ({}):\n", s.agents.size());
   for (const AgentSpec& a : s.agents) {
-    fmt::print("  {:<8} {:<24} gdp {:>10.4g}  strategy {}\n", a.id, a.name, a.gdp, to_string(a.strategy));
+    fmt::print("  {:<8} {:<24} gdp {:>10.1f}  strategy {}\n", a.id, a.name, a.gdp, to_string(a.strategy));
   }
   fmt::print("\nrelations: {} (each gives two directed edges)\n", s.relations.size());
   fmt::print("blocs: {}   events: {}\n", s.blocs.size(), s.events.size());

@@ -64,6 +64,7 @@ def write_atomic(path, text):
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
     with os.fdopen(fd, "w", newline="") as f:
         f.write(text)
+    os.chmod(tmp, 0o644)  # mkstemp makes 0600; results are for sharing
     os.replace(tmp, path)
 
 
@@ -74,6 +75,8 @@ def main():
     ap.add_argument("--baseline", default="baseline", help="reference policy (default: baseline)")
     args = ap.parse_args()
 
+    if not os.path.isdir(args.folder):
+        sys.exit(f"report.py: no folder {args.folder}")
     policies = sorted(d for d in os.listdir(args.folder)
                       if os.path.isfile(os.path.join(args.folder, d, "outcomes.csv")))
     if not policies:
@@ -113,7 +116,7 @@ def main():
     md = [f"# {title}", ""]
     md.append(f"Scenario file: `{manifest.get('scenario', {}).get('file', args.scenario or '')}` "
               f"(SHA-256 `{manifest.get('scenario', {}).get('sha256', '')[:16]}…`), seed {manifest.get('seed', '')}, "
-              f"{manifest.get('runs', '')} runs per policy, {manifest.get('steps', '')} steps from {manifest.get('start_year', '')}.")
+              f"{manifest.get('runs', '')} runs per policy, {manifest.get('steps', '')} steps from {fmt(manifest.get('start_year'), 6)}.")
     md.append("")
     md.append("Each policy was run on the same run indices as the baseline, so every random draw is shared "
               "(common random numbers) and differences are paired by run. Intervals are 95% Student t "
