@@ -35,6 +35,7 @@ AgentState initial_agent(const AgentSpec& spec) {
 }
 
 CompiledEvent compile_event(const Scenario& s, const Event& ev) {
+  GEOSIM_ASSERT(ev.timing.at || ev.timing.probability, "an event has `at` or `probability` (checked at load)");
   CompiledEvent c;
   c.timing = ev.timing;
   c.until_step = ev.timing.until_step.value_or(s.time.steps - 1);
