@@ -188,8 +188,12 @@ RunReport run_job(const Scenario& scenario, std::string_view scenario_text, cons
 
   // Runs go in chunks: each chunk runs in parallel, then is written in run
   // order, so files are identical for any thread count and memory stays bounded.
-  const std::size_t chunk = std::max<std::size_t>(
-      1, 4 * concurrency());
+  // A run's rows are held in memory until written (about 110 bytes per agent
+  // or edge row), so the chunk is also capped at roughly 512 MB of rows.
+  const double bytes_per_run = 110.0 * static_cast<double>(model.steps) *
+                               static_cast<double>(model.num_agents() + model.num_edges());
+  const auto by_memory = static_cast<std::size_t>(std::max(1.0, 512e6 / std::max(bytes_per_run, 1.0)));
+  const std::size_t chunk = std::max<std::size_t>(1, std::min(4 * concurrency(), by_memory));
   Progress progress(fmt::format("run {}", options.policy), options.runs, options.quiet);
   for (std::uint64_t begin = 0; begin < options.runs; begin += chunk) {
     if (interrupted()) throw Interrupted();
