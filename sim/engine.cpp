@@ -49,18 +49,8 @@ void simulate(const Model& model, RunKey key, const StepObserver& observe) {
 
   State now = model.initial;
   State next = model.initial;
-  Derived derived;
-  derived.agents.resize(n);
-  derived.edges.resize(m);
-  derived.peer_power.resize(m);
-  derived.peer_best.resize(m);
-  derived.peer_best_agent.resize(m);
-  derived.peer_second.resize(m);
-  Decisions decisions;
-  decisions.agents.resize(n);
-  decisions.alignment.resize(m);
-  decisions.investment.resize(m);
-  decisions.cw.resize(m);
+  Derived derived = make_derived(model);
+  Decisions decisions = make_decisions(model);
   std::vector<double> beta0(m);
 
   for (int t = 0; t < model.steps; ++t) {

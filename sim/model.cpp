@@ -129,4 +129,26 @@ Model compile(const Scenario& effective) {
   return m;
 }
 
+Derived make_derived(const Model& model) {
+  const std::size_t n = model.num_agents(), m = model.num_edges();
+  Derived d;
+  d.agents.resize(n);
+  d.edges.resize(m);
+  d.peer_power.resize(m);
+  d.peer_best.resize(m);
+  d.peer_best_agent.resize(m);
+  d.peer_second.resize(m);
+  return d;
+}
+
+Decisions make_decisions(const Model& model) {
+  const std::size_t n = model.num_agents(), m = model.num_edges();
+  Decisions d;
+  d.agents.resize(n);
+  d.alignment.resize(m);
+  d.investment.resize(m);
+  d.cw.resize(m);
+  return d;
+}
+
 }  // namespace geosim

@@ -231,7 +231,7 @@ RunReport run_job(const Scenario& scenario, std::string_view scenario_text, cons
   manifest["steps"] = effective.time.steps;
   manifest["dt"] = effective.time.dt;
   manifest["start_year"] = effective.time.start;
-  manifest["threads"] = options.threads;
+  manifest["threads"] = concurrency();  // the effective number, also when --threads is 0
   manifest["agents"] = model.num_agents();
   manifest["directed_edges"] = model.num_edges();
   manifest["parameters"] = parameters_json(effective.parameters);

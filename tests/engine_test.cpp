@@ -478,24 +478,8 @@ TEST_CASE("engine: phase outputs do not depend on the order in which agents are 
   const std::size_t ne = m.num_edges();
   std::vector<double> beta0(ne);
   bool checked = false;
-  auto sized_derived = [&] {
-    geosim::Derived d;
-    d.agents.resize(n);
-    d.edges.resize(ne);
-    d.peer_power.resize(ne);
-    d.peer_best.resize(ne);
-    d.peer_best_agent.resize(ne);
-    d.peer_second.resize(ne);
-    return d;
-  };
-  auto sized_decisions = [&] {
-    geosim::Decisions d;
-    d.agents.resize(n);
-    d.alignment.resize(ne);
-    d.investment.resize(ne);
-    d.cw.resize(ne);
-    return d;
-  };
+  auto sized_derived = [&] { return geosim::make_derived(m); };
+  auto sized_decisions = [&] { return geosim::make_decisions(m); };
   std::vector<AgentId> forward(n), reverse(n);
   for (AgentId i = 0; i < n; ++i) forward[i] = reverse[n - 1 - i] = i;
 

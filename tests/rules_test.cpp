@@ -141,19 +141,13 @@ struct World {
   geosim::Decisions dec;
   std::vector<double> beta0;
 
-  explicit World(const Scenario& sc, geosim::RunKey k = {7, 0}) : model(geosim::compile(sc)), key(k), s(model.initial) {
-    const std::size_t n = model.num_agents(), m = model.num_edges();
-    d.agents.resize(n);
-    d.edges.resize(m);
-    d.peer_power.resize(m);
-    d.peer_best.resize(m);
-    d.peer_best_agent.resize(m);
-    d.peer_second.resize(m);
-    dec.agents.resize(n);
-    dec.alignment.resize(m);
-    dec.investment.resize(m);
-    dec.cw.resize(m);
-    beta0.resize(m);
+  explicit World(const Scenario& sc, geosim::RunKey k = {7, 0})
+      : model(geosim::compile(sc)),
+        key(k),
+        s(model.initial),
+        d(geosim::make_derived(model)),
+        dec(geosim::make_decisions(model)) {
+    beta0.resize(model.num_edges());
   }
 
   AgentId id(std::string_view a) const { return static_cast<AgentId>(model.scenario.agent_index(a).value()); }

@@ -163,6 +163,11 @@ struct Decisions {
   std::vector<double> cw;          ///< cw_ij per edge (0 for the threat and without one)
 };
 
+/// Buffers of the right size for a model: every per-agent and per-edge
+/// column allocated once, before the step loop.
+Derived make_derived(const Model& model);
+Decisions make_decisions(const Model& model);
+
 /// (seed, run): which random numbers a run uses (MODEL.md §3.7).
 struct RunKey {
   std::uint64_t seed = 0;
