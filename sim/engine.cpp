@@ -3,8 +3,10 @@
 #include "geosim/engine.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/task_arena.h>
 #include <tbb/parallel_for.h>
 
 #include "geosim/rules.hpp"
@@ -20,8 +22,12 @@ void for_each_agent(std::size_t n, const std::function<void(std::size_t)>& fn) {
     for (std::size_t i = 0; i < n; ++i) fn(i);
     return;
   }
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](const tbb::blocked_range<std::size_t>& r) {
-    for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
+  // Isolated: while a thread waits for this loop it must not pick up another
+  // run's task (for_each_run), which would reuse its busy Simulator.
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, n, kGrain), [&](const tbb::blocked_range<std::size_t>& r) {
+      for (std::size_t i = r.begin(); i != r.end(); ++i) fn(i);
+    });
   });
 }
 
@@ -42,16 +48,27 @@ ThreadLimit::ThreadLimit(std::size_t threads) : impl_(std::make_unique<Impl>()) 
 }
 ThreadLimit::~ThreadLimit() = default;
 
-void simulate(const Model& model, RunKey key, const StepObserver& observe) {
-  namespace rules = standard;
-  const std::size_t n = model.num_agents();
-  const std::size_t m = model.num_edges();
+void Simulator::prepare(const Model& model) {
+  // assign() and resize() keep capacity: a worker that runs many models of
+  // the same size allocates nothing after its first run.
+  now_.agents.assign(model.initial.agents.begin(), model.initial.agents.end());
+  now_.edges.assign(model.initial.edges.begin(), model.initial.edges.end());
+  next_.agents.resize(model.initial.agents.size());
+  next_.edges.resize(model.initial.edges.size());
+  resize_for(model, derived_);
+  resize_for(model, decisions_);
+  beta0_.resize(model.num_edges());
+}
 
-  State now = model.initial;
-  State next = model.initial;
-  Derived derived = make_derived(model);
-  Decisions decisions = make_decisions(model);
-  std::vector<double> beta0(m);
+void Simulator::run(const Model& model, RunKey key, const StepObserver& observe) {
+  namespace rules = standard;
+  prepare(model);
+  const std::size_t n = model.num_agents();
+  State& now = now_;
+  State& next = next_;
+  Derived& derived = derived_;
+  Decisions& decisions = decisions_;
+  std::vector<double>& beta0 = beta0_;
 
   for (int t = 0; t < model.steps; ++t) {
     // (1) events
@@ -82,6 +99,19 @@ void simulate(const Model& model, RunKey key, const StepObserver& observe) {
     });
     std::swap(now, next);
   }
+}
+
+void simulate(const Model& model, RunKey key, const StepObserver& observe) {
+  Simulator sim;
+  sim.run(model, key, observe);
+}
+
+void for_each_run(std::size_t count, const std::function<void(std::size_t, Simulator&)>& fn) {
+  tbb::enumerable_thread_specific<Simulator> simulators;
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, count, 1), [&](const tbb::blocked_range<std::size_t>& r) {
+    Simulator& sim = simulators.local();
+    for (std::size_t k = r.begin(); k != r.end(); ++k) fn(k, sim);
+  });
 }
 
 }  // namespace geosim

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
 #include "geosim/error.hpp"
 
 namespace geosim {
@@ -109,6 +111,7 @@ Model compile(const Scenario& effective) {
       es.security = r.security;
       es.affinity = r.affinity;
       es.distance = r.distance;
+      es.distance_decay = std::exp(-r.distance / m.params.distance_decay_km);
       es.border = r.border;
       m.a0[e] = alignment;
     };
@@ -129,25 +132,33 @@ Model compile(const Scenario& effective) {
   return m;
 }
 
-Derived make_derived(const Model& model) {
+void resize_for(const Model& model, Derived& d) {
   const std::size_t n = model.num_agents(), m = model.num_edges();
-  Derived d;
   d.agents.resize(n);
   d.edges.resize(m);
   d.peer_power.resize(m);
   d.peer_best.resize(m);
   d.peer_best_agent.resize(m);
   d.peer_second.resize(m);
-  return d;
 }
 
-Decisions make_decisions(const Model& model) {
+void resize_for(const Model& model, Decisions& d) {
   const std::size_t n = model.num_agents(), m = model.num_edges();
-  Decisions d;
   d.agents.resize(n);
   d.alignment.resize(m);
   d.investment.resize(m);
   d.cw.resize(m);
+}
+
+Derived make_derived(const Model& model) {
+  Derived d;
+  resize_for(model, d);
+  return d;
+}
+
+Decisions make_decisions(const Model& model) {
+  Decisions d;
+  resize_for(model, d);
   return d;
 }
 

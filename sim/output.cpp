@@ -199,10 +199,10 @@ RunReport run_job(const Scenario& scenario, std::string_view scenario_text, cons
     if (interrupted()) throw Interrupted();
     const std::size_t count = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, options.runs - begin));
     std::vector<std::unique_ptr<RunRecorder>> recorders(count);
-    for_each_index(count, [&](std::size_t k) {
+    for_each_run(count, [&](std::size_t k, Simulator& sim) {
       const std::uint64_t run = begin + k;
       auto rec = std::make_unique<RunRecorder>(model, run);
-      simulate(model, RunKey{seed, run}, [&](const StepView& v) { rec->record(v); });
+      sim.run(model, RunKey{seed, run}, [&](const StepView& v) { rec->record(v); });
       recorders[k] = std::move(rec);
     });
     for (std::size_t k = 0; k < count; ++k) {

@@ -124,7 +124,11 @@ void change_edge(State& s, const Model& model, const CompiledEvent& ev, bool shi
       return;
     case EdgeAttribute::kSecurity: apply(fwd.security, 0, 1); back.security = fwd.security; return;
     case EdgeAttribute::kAffinity: apply(fwd.affinity, 0, 1); back.affinity = fwd.affinity; return;
-    case EdgeAttribute::kDistance: apply(fwd.distance, 0, kInf); back.distance = fwd.distance; return;
+    case EdgeAttribute::kDistance:
+      apply(fwd.distance, 0, kInf);
+      back.distance = fwd.distance;
+      fwd.distance_decay = back.distance_decay = std::exp(-fwd.distance / model.params.distance_decay_km);
+      return;
   }
 }
 
@@ -210,6 +214,10 @@ void derive_totals(const State& s, const Model& model, Derived& d) {
   d.total_military = total_military;
   d.total_population = total_population;
   d.mean_growth = ratio(weighted_growth, total_gdp);  // ḡ = Σ G_i g_i / Σ G_i
+  // exp(momentum (g_j - ḡ)) appears in R_ij for every i and in mom: once per agent.
+  for (std::size_t i = 0; i < model.num_agents(); ++i) {
+    d.agents[i].momentum_factor = std::exp(model.params.momentum * (s.agents[i].growth - d.mean_growth));
+  }
 }
 
 void derive_structure(const State& s, const Model& model, AgentId i, Derived& d) {
@@ -268,11 +276,11 @@ void derive_structure(const State& s, const Model& model, AgentId i, Derived& d)
       top = static_cast<int>(j);
     }
     // Proximity geo_ij.
-    ed.geo = ij.border ? 1.0 : std::exp(-ij.distance / p.distance_decay_km);
+    ed.geo = ij.border ? 1.0 : ij.distance_decay;  // exp(-distance / distance_decay_km)
     // Reward R_ij on potential exports; normalised Rn_ij.
     const double r = gi == 0 ? 0.0
                              : ((ij.exports + ji.exports + p.investment_return * ji.investment + ji.aid) / gi) *
-                                   std::exp(p.momentum * (s.agents[j].growth - d.mean_growth));
+                                   d.agents[j].momentum_factor;  // exp(momentum (g_j - ḡ))
     ed.reward = r > 0 ? r / (r + p.reward_scale) : 0.0;
     reward_sum += ed.reward;
   }
@@ -424,7 +432,7 @@ void decide(const State& s, const Model& model, const Derived& d, std::span<cons
     const double cap = 1 - none;
     const EdgeId eh = *g.find_edge(i, hh);
     const double q = ratio(d.edges[eh].reward, di.reward_sum);
-    const double mom = std::exp(p.momentum * (s.agents[hh].growth - d.mean_growth));
+    const double mom = d.agents[hh].momentum_factor;  // exp(momentum (g_h - ḡ))
     const double vh = di.exposure * d.edges[eh].dependence;
     const double psi = ai.appeasement;
     const double exh = di.exposure * di.hhi;

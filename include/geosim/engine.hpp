@@ -54,6 +54,29 @@ class ThreadLimit {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Runs runs, reusing its buffers (state, derived values, decisions) from one
+/// run to the next: after the first run of a given size it allocates nothing.
+/// One Simulator serves one run at a time; give each worker its own (see
+/// for_each_run()).
+class Simulator {
+ public:
+  /// As simulate(), in this object's buffers.
+  void run(const Model& model, RunKey key, const StepObserver& observe);
+
+ private:
+  void prepare(const Model& model);
+  State now_, next_;
+  Derived derived_;
+  Decisions decisions_;
+  std::vector<double> beta0_;
+};
+
+/// Calls `fn(k, sim)` for every k in [0, count), concurrently, with a
+/// Simulator that belongs to the calling worker thread (so per-run buffers
+/// are reused across the runs a worker does). Equivalent in results to
+/// `for (k...) { Simulator s; fn(k, s); }`.
+void for_each_run(std::size_t count, const std::function<void(std::size_t, Simulator&)>& fn);
+
 /// Runs one run of `model` with the random numbers of `key`, for
 /// model.steps steps, calling `observe` once per step after the decide phase
 /// (the record phase). Deterministic: the same model and key give the same

@@ -51,6 +51,9 @@ struct EdgeState {
   double security = 0;    ///< S_ij (kept equal in both directions)
   double affinity = 0;    ///< symmetric
   double distance = 10000;
+  /// exp(-distance / distance_decay_km), kept up to date with `distance`
+  /// (compile() and distance events) so derive need not recompute it.
+  double distance_decay = 0;
   bool border = false;
 };
 
@@ -120,6 +123,7 @@ struct AgentDerived {
   int top_dependence = -1;  ///< agent index, -1 none
   int main_threat = -1;     ///< h_i, -1 none
   double threat = 0;        ///< T_ih, 0 if none
+  double momentum_factor = 0;  ///< exp(momentum (g_i - ḡ)), shared by R_ji and mom
 };
 
 /// Phase 2 results per directed edge i→j.
@@ -167,6 +171,9 @@ struct Decisions {
 /// column allocated once, before the step loop.
 Derived make_derived(const Model& model);
 Decisions make_decisions(const Model& model);
+/// Resizes existing buffers for a model, keeping their capacity.
+void resize_for(const Model& model, Derived& d);
+void resize_for(const Model& model, Decisions& d);
 
 /// (seed, run): which random numbers a run uses (MODEL.md §3.7).
 struct RunKey {
