@@ -203,7 +203,8 @@ std::string to_yaml(const Scenario& s) {
   out += "outcomes:\n";
   for (const OutcomeSpec& o : s.outcomes) {
     const std::string of = o.is_edge ? fmt::format("edge: [{}, {}]", o.source, o.target) : "agent: " + o.agent;
-    out += fmt::format("  {}: {{{}, metric: {}, aggregate: {}}}\n", o.name, of, o.metric, to_string(o.aggregate));
+    out += fmt::format("  {}: {{{}, metric: {}, aggregate: {}{}}}\n", o.name, of, o.metric, to_string(o.aggregate),
+                       o.higher_is_better ? "" : ", better: lower");
   }
   if (s.sweep) {
     out += fmt::format("sweep:\n  design: {}\n  samples: {}\n  replicates: {}\n  parameters:\n",

@@ -62,8 +62,9 @@ constexpr auto kAnyEventKeys = std::to_array<std::string_view>(
      "against", "magnitude", "target", "attribute", "value", "delta"});
 constexpr auto kTargetKeys = std::to_array<std::string_view>({"agent", "edge"});
 constexpr auto kPolicyKeys = std::to_array<std::string_view>({"description", "parameters", "agents", "events", "blocs"});
-constexpr auto kOutcomeKeys = std::to_array<std::string_view>({"agent", "edge", "metric", "aggregate"});
+constexpr auto kOutcomeKeys = std::to_array<std::string_view>({"agent", "edge", "metric", "aggregate", "better"});
 constexpr auto kAggregateNames = std::to_array<std::string_view>({"final", "mean", "min", "max"});
+constexpr auto kBetterNames = std::to_array<std::string_view>({"higher", "lower"});
 constexpr auto kSweepKeys = std::to_array<std::string_view>({"design", "samples", "replicates", "parameters"});
 constexpr auto kDesignNames = std::to_array<std::string_view>({"grid", "random", "lhs", "sobol"});
 constexpr auto kDimensionKeys = std::to_array<std::string_view>({"min", "max", "values"});
@@ -1184,6 +1185,16 @@ void Loader::read_outcomes(const Field& f) {
           out.aggregate = *a;
         } else {
           unknown_name(g->mark(), "aggregate", *v, where, kAggregateNames);
+        }
+      }
+    }
+    if (auto g = o.get("better")) {
+      if (auto v = detail::read_string(sink_, *g, "better of " + label)) {
+        if (*v == "higher" || *v == "lower") {
+          out.higher_is_better = *v == "higher";
+        } else {
+          sink_.error(g->mark(), fmt::format("better of {} must be higher or lower, got '{}'{}", label, *v,
+                                             detail::did_you_mean(*v, kBetterNames)));
         }
       }
     }

@@ -80,34 +80,45 @@ void AtomicDir::commit() {
 
 // --- Progress -----------------------------------------------------------------
 
-Progress::Progress(std::string label, std::size_t total, bool quiet)
+Progress::Progress(std::string label, std::size_t total, bool quiet, ProgressStyle style)
     : label_(std::move(label)),
       total_(total),
       enabled_(!quiet && total > 1 && ::isatty(STDERR_FILENO) && std::getenv("CI") == nullptr),
+      style_(std::move(style)),
+      lines_(!quiet && !enabled_ && total > 1 && style_.lines_when_piped),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_) {}
 
 Progress::~Progress() { finish(); }
 
 void Progress::advance(std::size_t done) {
-  if (!enabled_ || finished_) return;
+  if (!(enabled_ || lines_) || finished_) return;
   const auto now = std::chrono::steady_clock::now();
+  if (lines_ && (done >= total_ || now - last_draw_ < std::chrono::seconds(5))) return;
   if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double fraction = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
   const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0.0;
+  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  if (lines_) {
+    std::fprintf(stderr, "%s: %zu/%zu %s (%.0f%%), %.1f %s/s, ETA %.0fs\n", label_.c_str(), done, total_,
+                 style_.unit.c_str(), 100 * fraction, rate, style_.unit.c_str(), eta);
+    std::fflush(stderr);
+    return;
+  }
   constexpr int kWidth = 30;
   const int filled = static_cast<int>(fraction * kWidth);
   std::string bar(static_cast<std::size_t>(filled), '#');
   bar.resize(kWidth, '-');
   std::fprintf(stderr, "\r%s [%s] %zu/%zu  %3.0f%%  elapsed %.1fs  ETA %.1fs ", label_.c_str(), bar.c_str(), done,
                total_, 100 * fraction, elapsed, eta);
+  if (!style_.unit.empty()) std::fprintf(stderr, " %.1f %s/s ", rate, style_.unit.c_str());
   std::fflush(stderr);
 }
 
 void Progress::finish() {
-  if (!enabled_ || finished_) return;
+  if (!enabled_ || finished_) return;  // line mode leaves no line open
   finished_ = true;
   std::fprintf(stderr, "\n");
 }

@@ -38,4 +38,16 @@ struct DescribeCommand;
 DescribeCommand& setup_describe(CLI::App& app);
 int run_describe(const DescribeCommand& cmd);
 
+struct ExportCommand;
+ExportCommand& setup_export(CLI::App& app);
+int run_export(const ExportCommand& cmd);
+
+struct SweepCommand;
+SweepCommand& setup_sweep(CLI::App& app);
+int run_sweep_command(const SweepCommand& cmd, const std::string& command_line);
+
+struct CompareCommand;
+CompareCommand& setup_compare(CLI::App& app);
+int run_compare(const CompareCommand& cmd, const std::string& command_line);
+
 }  // namespace geosim::cli

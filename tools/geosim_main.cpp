@@ -71,8 +71,11 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
   auto& run_cmd = cli::setup_run(app);
   auto& validate_cmd = cli::setup_validate(app);
   auto& describe_cmd = cli::setup_describe(app);
+  auto& compare_cmd = cli::setup_compare(app);
+  auto& export_cmd = cli::setup_export(app);
+  auto& sweep_cmd = cli::setup_sweep(app);
 
-  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe"});
+  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare"});
       !message.empty()) {
     fmt::print(stderr, "{}\n", message);
     return cli::kBadInput;
@@ -95,6 +98,9 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
     if (app.got_subcommand("run")) return cli::run_run(run_cmd, cli::command_line(argc, argv));
     if (app.got_subcommand("validate")) return cli::run_validate(validate_cmd);
     if (app.got_subcommand("describe")) return cli::run_describe(describe_cmd);
+    if (app.got_subcommand("compare")) return cli::run_compare(compare_cmd, cli::command_line(argc, argv));
+    if (app.got_subcommand("export")) return cli::run_export(export_cmd);
+    if (app.got_subcommand("sweep")) return cli::run_sweep_command(sweep_cmd, cli::command_line(argc, argv));
   } catch (const ScenarioError& e) {
     fmt::print(stderr, "{}\n", e.what());
     return cli::kBadInput;

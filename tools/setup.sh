@@ -15,6 +15,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   catch2 libbenchmark-dev
+  libsqlite3-dev sqlite3
   python3
 )
 

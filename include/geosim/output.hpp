@@ -41,11 +41,17 @@ class AtomicDir {
   bool committed_ = false;
 };
 
+/// What a Progress shows beyond `run`'s bar (the defaults are `run`'s).
+struct ProgressStyle {
+  std::string unit;               ///< non-empty: the bar also shows the rate, "12.5 runs/s"
+  bool lines_when_piped = false;  ///< not on a terminal (or in CI): a short line every 5 s
+};
+
 /// Progress on stderr: a bar with ETA on a terminal, nothing otherwise (or in
-/// CI, or when `quiet`).
+/// CI), unless `style` asks for lines; nothing at all when `quiet`.
 class Progress {
  public:
-  Progress(std::string label, std::size_t total, bool quiet);
+  Progress(std::string label, std::size_t total, bool quiet, ProgressStyle style = {});
   ~Progress();
   void advance(std::size_t done);
   void finish();
@@ -54,6 +60,8 @@ class Progress {
   std::string label_;
   std::size_t total_;
   bool enabled_;
+  ProgressStyle style_;
+  bool lines_ = false;  ///< line mode: not a terminal, style_.lines_when_piped
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;

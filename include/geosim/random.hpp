@@ -16,6 +16,8 @@ enum Stream : std::uint64_t {
   kGrowthNoise = 2,     ///< k = 0
   kStrategyChoice = 3,  ///< k = 0
   kEvents = 4,          ///< agent slot = event index, k = 0
+  kDesign = 5,          ///< sweep designs (design.cpp): step = role, agent slot = dimension, k = point or swap
+  kBootstrap = 6,       ///< `geosim compare --bootstrap`: run slot = resample, k = draw (stats.hpp)
 };
 
 /// SplitMix64's finaliser (64-bit unsigned, wrapping).

@@ -249,6 +249,7 @@ struct OutcomeSpec {
   std::string target;  ///< edge outcomes: edge[1]
   std::string metric;  ///< see agent_metric_names() / edge_metric_names()
   Aggregate aggregate = Aggregate::kFinal;
+  bool higher_is_better = true;  ///< `better: higher|lower`; used by `geosim compare`
   SourceLoc loc;
 };
 
