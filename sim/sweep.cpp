@@ -205,7 +205,7 @@ SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, 
         if (options.series == SeriesSelection::kAll) r.edge_rows = rec.edge_rows();
       } catch (const std::exception& e) {
         r.ok = false;
-        r.error = e.what();
+        r.error = *e.what() ? e.what() : "unknown error (an exception without a message)";
         r.outcomes.clear();
       }
       r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -403,7 +403,7 @@ TEST_CASE("cli compare: the table, the files and their columns", "[compare][cli]
   }
 }
 
-TEST_CASE("cli compare: --quiet prints nothing; the default folder is named after the scenario", "[compare][cli]") {
+TEST_CASE("cli compare: --quiet prints nothing, and the default folder is named after the scenario", "[compare][cli]") {
   Scratch s;
   const Result r =
       geosim_cmd("compare " + scenario("triad.yaml") + " --runs 3 --policies giant_pressure --quiet", s.dir);
@@ -434,7 +434,7 @@ TEST_CASE("cli compare: compare.csv is byte-identical for 1 and 2 threads", "[co
   CHECK(files[0][0].size() > 500);
 }
 
-TEST_CASE("cli compare: --db stores every run; a database in the way is an error", "[compare][cli]") {
+TEST_CASE("cli compare: --db stores every run, and a database in the way is an error", "[compare][cli]") {
   Scratch s;
   const fs::path db = s.dir / "cmp.db";
   const Result r = geosim_cmd("compare " + scenario("triad.yaml") + " --runs 4 --quiet --db " + quote(db.string()) +

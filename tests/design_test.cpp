@@ -144,7 +144,7 @@ TEST_CASE("design: Sobol points far into the sequence match the reference in all
   }
 }
 
-TEST_CASE("design: every Sobol coordinate is a multiple of 2^-32 in [0, 1)", "[design]") {
+TEST_CASE("design: every Sobol coordinate is a multiple of 2^-32 between 0 (inclusive) and 1 (exclusive)", "[design]") {
   std::vector<std::uint64_t> indices;
   for (std::uint64_t i = 0; i < 4096; ++i) indices.push_back(i);
   for (std::uint64_t i = 0; i < 64; ++i) indices.push_back((std::uint64_t{1} << 32) - 1 - i * 1000003);
@@ -251,7 +251,7 @@ TEST_CASE("design: Latin hypercube strata are shuffled independently and jittere
 
 // --- Random --------------------------------------------------------------------
 
-TEST_CASE("design: random points are uniform in [0, 1) and extend as samples grow", "[design]") {
+TEST_CASE("design: random points are uniform on the unit interval and extend as samples grow", "[design]") {
   const auto points = geosim::unit_points(Design::kRandom, 5000, 4, 7);
   for (std::size_t j = 0; j < 4; ++j) {
     const std::vector<double> c = column(points, j);

@@ -80,7 +80,7 @@ TEST_CASE("sweep: --param parses ranges and levels, and rejects the rest", "[swe
   CHECK_THROWS_AS(geosim::parse_sweep_param("parameters.commitment=nan"), geosim::UsageError);
 }
 
-TEST_CASE("sweep: options override the scenario's sweep section; bad paths are usage errors", "[sweep]") {
+TEST_CASE("sweep: options override the scenario's sweep section, and bad paths are usage errors", "[sweep]") {
   const geosim::Scenario s = geosim::load_scenario(kMongolia);
   REQUIRE(s.sweep.has_value());
   geosim::SweepOptions o;
