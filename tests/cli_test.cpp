@@ -23,25 +23,9 @@ struct Result {
   std::string err;  // stderr
 };
 
-// A fresh scratch folder per test, removed afterwards.
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    dir = fs::temp_directory_path() / ("geosim_cli_" + std::to_string(::getpid()) + "_" +
-                                       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using Scratch = geosim::test::ScratchDir;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+std::string quote(const std::string& s) { return geosim::test::shell_quote(s); }
 
 // Runs geosim with `args` (already quoted where needed) from folder `cwd`.
 Result run_geosim(const std::string& args, const fs::path& cwd = fs::current_path()) {

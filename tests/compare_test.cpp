@@ -296,24 +296,9 @@ struct Result {
   std::string err;
 };
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    dir = fs::temp_directory_path() / ("geosim_compare_" + std::to_string(::getpid()) + "_" +
-                                       std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using Scratch = geosim::test::ScratchDir;
 
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
+std::string quote(const std::string& s) { return geosim::test::shell_quote(s); }
 
 Result geosim_cmd(const std::string& args, const fs::path& cwd = fs::current_path()) {
   static int counter = 0;

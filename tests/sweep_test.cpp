@@ -17,19 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Scratch {
-  fs::path dir;
-  Scratch() {
-    dir = fs::temp_directory_path() /
-          ("geosim_sweep_" + std::to_string(::getpid()) + "_" +
-           std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
-    fs::create_directories(dir);
-  }
-  ~Scratch() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-};
+using Scratch = geosim::test::ScratchDir;
 
 const std::string kMongolia = std::string(GEOSIM_SOURCE_DIR) + "/scenarios/mongolia_2019.yaml";
 

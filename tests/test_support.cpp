@@ -1,5 +1,9 @@
 #include "test_support.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -40,6 +44,25 @@ Csv parse_csv(const std::string& text) {
     }
   }
   return csv;
+}
+
+ScratchDir::ScratchDir() {
+  static std::atomic<int> counter{0};
+  dir = std::filesystem::temp_directory_path() /
+        ("geosim_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count()));
+  std::filesystem::create_directories(dir);
+}
+
+ScratchDir::~ScratchDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
 }
 
 std::string read_file(const std::filesystem::path& p) {

@@ -39,6 +39,19 @@ struct Csv {
   std::size_t column(const std::string& name) const;  // throws if absent
 };
 Csv parse_csv(const std::string& text);
+
+/// A fresh, empty folder under the system's temporary folder, removed with
+/// everything in it when the object goes away.
+struct ScratchDir {
+  std::filesystem::path dir;
+  ScratchDir();
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+};
+
+/// `s` quoted for sh: 'it'\''s'.
+std::string shell_quote(const std::string& s);
 std::string read_file(const std::filesystem::path& p);
 
 }  // namespace geosim::test
