@@ -290,31 +290,14 @@ outcomes:
 
 namespace {
 
-struct Result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
+using Result = geosim::test::CommandResult;
 
 using Scratch = geosim::test::ScratchDir;
 
 std::string quote(const std::string& s) { return geosim::test::shell_quote(s); }
 
 Result geosim_cmd(const std::string& args, const fs::path& cwd = fs::current_path()) {
-  static int counter = 0;
-  const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  const fs::path out = fs::temp_directory_path() / ("geosim_compare_out_" + tag);
-  const fs::path err = fs::temp_directory_path() / ("geosim_compare_err_" + tag);
-  const std::string cmd = "cd " + quote(cwd.string()) + " && CI=true " + quote(GEOSIM_EXE) + " " + args + " >" +
-                          quote(out.string()) + " 2>" + quote(err.string()) + " </dev/null";
-  const int raw = std::system(cmd.c_str());
-  Result r;
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  r.out = geosim::test::read_file(out);
-  r.err = geosim::test::read_file(err);
-  fs::remove(out);
-  fs::remove(err);
-  return r;
+  return geosim::test::run_geosim(args, cwd);
 }
 
 std::string scenario(const std::string& name) { return quote(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/" + name); }

@@ -1,8 +1,10 @@
 #include "test_support.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <chrono>
 #include <fstream>
 #include <sstream>
@@ -63,6 +65,23 @@ std::string shell_quote(const std::string& s) {
   std::string q = "'";
   for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return q + "'";
+}
+
+CommandResult run_geosim(const std::string& args, const std::filesystem::path& cwd) {
+  static std::atomic<int> counter{0};
+  const std::string tag = std::to_string(::getpid()) + "_" + std::to_string(counter++);
+  const auto out = std::filesystem::temp_directory_path() / ("geosim_test_out_" + tag);
+  const auto err = std::filesystem::temp_directory_path() / ("geosim_test_err_" + tag);
+  const std::string cmd = "cd " + shell_quote(cwd.string()) + " && CI=true " + shell_quote(GEOSIM_EXE) + " " + args +
+                          " >" + shell_quote(out.string()) + " 2>" + shell_quote(err.string()) + " </dev/null";
+  const int raw = std::system(cmd.c_str());
+  CommandResult r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
+  return r;
 }
 
 std::string read_file(const std::filesystem::path& p) {

@@ -50,6 +50,17 @@ struct ScratchDir {
   ScratchDir& operator=(const ScratchDir&) = delete;
 };
 
+/// What a `geosim` command printed and how it ended.
+struct CommandResult {
+  int status = -1;  ///< exit status; -1 if killed by a signal
+  std::string out;  ///< standard output
+  std::string err;  ///< standard error
+};
+
+/// Runs the built `geosim` with `args` (a shell fragment: quote paths with
+/// shell_quote) in folder `cwd`, with CI=true and no standard input.
+CommandResult run_geosim(const std::string& args, const std::filesystem::path& cwd = std::filesystem::current_path());
+
 /// `s` quoted for sh: 'it'\''s'.
 std::string shell_quote(const std::string& s);
 std::string read_file(const std::filesystem::path& p);
