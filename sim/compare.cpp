@@ -16,6 +16,7 @@
 #include "geosim/observe.hpp"
 #include "geosim/output.hpp"
 #include "geosim/store.hpp"
+#include "manifest.hpp"
 #include "sha256.hpp"
 
 namespace geosim {
@@ -345,12 +346,6 @@ class DatabaseGuard {
   fs::path path_;
 };
 
-nlohmann::ordered_json parameters_json(const Parameters& p) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (std::string_view name : parameter_names()) j[std::string(name)] = *parameter_field(p, name);
-  return j;
-}
-
 }  // namespace
 
 CompareReport compare_job(const Scenario& scenario, std::string_view scenario_text, const CompareOptions& options) {
@@ -440,15 +435,8 @@ CompareReport compare_job(const Scenario& scenario, std::string_view scenario_te
   manifest["dt"] = baseline.time.dt;
   manifest["start_year"] = baseline.time.start;
   manifest["threads"] = concurrency();
-  manifest["parameters"] = parameters_json(baseline.parameters);
-  manifest["outcomes"] = nlohmann::ordered_json::array();
-  for (const OutcomeSpec& o : r.outcomes) {
-    manifest["outcomes"].push_back({{"name", o.name},
-                                    {"of", o.is_edge ? o.source + "->" + o.target : o.agent},
-                                    {"metric", o.metric},
-                                    {"aggregate", std::string(to_string(o.aggregate))},
-                                    {"better", o.higher_is_better ? "higher" : "lower"}});
-  }
+  manifest["parameters"] = detail::parameters_json(baseline.parameters);
+  manifest["outcomes"] = detail::outcomes_json(r.outcomes);
   manifest["database"] =
       options.db.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.db.string());
   manifest["command"] = options.command_line;

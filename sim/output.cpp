@@ -16,6 +16,7 @@
 #include "geosim/error.hpp"
 #include "geosim/model.hpp"
 #include "geosim/observe.hpp"
+#include "manifest.hpp"
 #include "sha256.hpp"
 
 namespace geosim {
@@ -159,12 +160,6 @@ fs::path default_output_dir(const Scenario& scenario) {
 
 namespace {
 
-nlohmann::ordered_json parameters_json(const Parameters& p) {
-  nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  for (std::string_view name : parameter_names()) j[std::string(name)] = *parameter_field(p, name);
-  return j;
-}
-
 void append_outcome_row(std::string& out, std::uint64_t run, std::string_view policy, std::uint64_t seed,
                         const std::vector<std::optional<double>>& values) {
   out += fmt::format("{},{},{}", run, policy, seed);
@@ -245,14 +240,8 @@ RunReport run_job(const Scenario& scenario, std::string_view scenario_text, cons
   manifest["threads"] = concurrency();  // the effective number, also when --threads is 0
   manifest["agents"] = model.num_agents();
   manifest["directed_edges"] = model.num_edges();
-  manifest["parameters"] = parameters_json(effective.parameters);
-  manifest["outcomes"] = nlohmann::ordered_json::array();
-  for (const OutcomeSpec& o : effective.outcomes) {
-    manifest["outcomes"].push_back({{"name", o.name},
-                                    {"of", o.is_edge ? o.source + "->" + o.target : o.agent},
-                                    {"metric", o.metric},
-                                    {"aggregate", std::string(to_string(o.aggregate))}});
-  }
+  manifest["parameters"] = detail::parameters_json(effective.parameters);
+  manifest["outcomes"] = detail::outcomes_json(effective.outcomes);
   manifest["command"] = options.command_line;
   manifest["started_utc"] = started;
   manifest["duration_s"] = seconds;
