@@ -46,9 +46,13 @@ RelationGraph::RelationGraph(std::size_t num_agents, const std::vector<std::pair
       target_[e] = boost::target(*it, g);
     }
   }
+  if (num_agents <= kDenseLimit) {
+    dense_.assign(num_agents * num_agents, kNoEdge);
+    for (EdgeId e = 0; e < target_.size(); ++e) dense_[std::size_t{source_[e]} * num_agents + target_[e]] = e;
+  }
   reverse_.resize(directed.size());
   for (EdgeId e = 0; e < target_.size(); ++e) {
-    const auto r = find_edge(target_[e], source_[e]);
+    const auto r = search_edge(target_[e], source_[e]);
     GEOSIM_ASSERT(r.has_value(), "every relation has both directions");
     reverse_[e] = *r;
   }
@@ -59,7 +63,8 @@ RelationGraph::RelationGraph(const RelationGraph& o)
       first_edge_(o.first_edge_),
       source_(o.source_),
       target_(o.target_),
-      reverse_(o.reverse_) {}
+      reverse_(o.reverse_),
+      dense_(o.dense_) {}
 
 RelationGraph& RelationGraph::operator=(const RelationGraph& o) {
   if (this != &o) *this = RelationGraph(o);
@@ -69,7 +74,7 @@ RelationGraph::RelationGraph(RelationGraph&&) noexcept = default;
 RelationGraph& RelationGraph::operator=(RelationGraph&&) noexcept = default;
 RelationGraph::~RelationGraph() = default;
 
-std::optional<EdgeId> RelationGraph::find_edge(AgentId i, AgentId j) const noexcept {
+std::optional<EdgeId> RelationGraph::search_edge(AgentId i, AgentId j) const noexcept {
   const auto begin = target_.begin() + first_edge_[i];
   const auto end = target_.begin() + first_edge_[i + 1];
   const auto it = std::lower_bound(begin, end, j);

@@ -499,6 +499,7 @@ void decide(const State& s, const Model& model, const Derived& d, std::span<cons
   const double kc = p.commitment;
   const double rate = std::min(1.0, p.adjustment_rate * model.dt);
   const double noise_scale = p.alignment_noise * std::sqrt(model.dt);
+  const std::uint64_t draws = random::prefix(key.seed, key.run, static_cast<std::uint64_t>(t), i);
   for (EdgeId e = first; e < last; ++e) {
     const AgentId j = g.target(e);
     const double beta = disposition(s, model, d, t, e);
@@ -516,8 +517,7 @@ void decide(const State& s, const Model& model, const Derived& d, std::span<cons
     const double a = s.edges[e].alignment;
     double next = a + rate * (target - a);
     if (p.alignment_noise > 0) {
-      next += noise_scale * random::normal(key.seed, key.run, static_cast<std::uint64_t>(t), i,
-                                           random::kAlignmentNoise, j);
+      next += noise_scale * random::normal_from(draws, random::kAlignmentNoise, j);
     }
     out.alignment[e] = clamp_unit(next);
   }

@@ -29,6 +29,11 @@ TEST_CASE("random: draw, uniform and normal match the published vectors", "[rand
     CHECK(rnd::draw(seed, run, step, agent, stream, k) == v["draw"].get<std::uint64_t>());
     CHECK(rnd::uniform(seed, run, step, agent, stream, k) == std::stod(v["uniform"].get<std::string>()));
     CHECK_THAT(rnd::normal(seed, run, step, agent, stream, k), close_to(std::stod(v["normal"].get<std::string>())));
+    // The hoisted form used inside the rules gives the very same bits.
+    const std::uint64_t prefix = rnd::prefix(seed, run, step, agent);
+    CHECK(rnd::draw_from(prefix, stream, k) == rnd::draw(seed, run, step, agent, stream, k));
+    CHECK(rnd::uniform_from(prefix, stream, k) == rnd::uniform(seed, run, step, agent, stream, k));
+    CHECK(rnd::normal_from(prefix, stream, k) == rnd::normal(seed, run, step, agent, stream, k));
   }
 }
 

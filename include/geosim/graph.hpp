@@ -40,16 +40,32 @@ class RelationGraph {
   /// The edge j→i of edge i→j.
   EdgeId reverse(EdgeId e) const noexcept { return reverse_[e]; }
   std::size_t out_degree(AgentId i) const noexcept { return first_edge_[i + 1] - first_edge_[i]; }
-  /// The edge i→j, if the pair is related (binary search over i's out-edges).
-  std::optional<EdgeId> find_edge(AgentId i, AgentId j) const noexcept;
+  /// The edge i→j, if the pair is related: a table look-up for graphs of up
+  /// to kDenseLimit agents, else a binary search over i's out-edges.
+  std::optional<EdgeId> find_edge(AgentId i, AgentId j) const noexcept {
+    if (!dense_.empty()) {
+      const EdgeId e = dense_[static_cast<std::size_t>(i) * num_agents() + j];
+      if (e == kNoEdge) return std::nullopt;
+      return e;
+    }
+    return search_edge(i, j);
+  }
+
+  /// Graphs with at most this many agents keep an N×N table of edge ids
+  /// (4 MB at the limit) for find_edge.
+  static constexpr std::size_t kDenseLimit = 1024;
 
  private:
+  static constexpr EdgeId kNoEdge = ~EdgeId{0};
+  std::optional<EdgeId> search_edge(AgentId i, AgentId j) const noexcept;
+
   struct Impl;  // the Boost.Graph object
   std::unique_ptr<Impl> impl_;
   std::vector<EdgeId> first_edge_;
   std::vector<AgentId> source_;
   std::vector<AgentId> target_;
   std::vector<EdgeId> reverse_;
+  std::vector<EdgeId> dense_;  ///< i·N + j → edge id or kNoEdge; empty above kDenseLimit
 };
 
 }  // namespace geosim
