@@ -8,8 +8,10 @@
 #include <cmath>
 #include <ctime>
 #include <memory>
+#include <tuple>
 #include <nlohmann/json.hpp>
 
+#include "geosim/cluster.hpp"
 #include "geosim/engine.hpp"
 #include "geosim/error.hpp"
 #include "geosim/model.hpp"
@@ -18,6 +20,7 @@
 #include "geosim/store.hpp"
 #include "manifest.hpp"
 #include "sha256.hpp"
+#include "wire.hpp"
 
 namespace geosim {
 namespace fs = std::filesystem;
@@ -54,7 +57,7 @@ std::vector<std::string> resolve_policies(const Scenario& scenario, const std::v
 }
 
 CompareRuns run_policies(const Scenario& scenario, const std::vector<std::string>& policies, std::uint64_t seed,
-                         std::uint64_t runs, const std::function<void(std::size_t)>& progress) {
+                         std::uint64_t runs, const std::function<void(std::size_t)>& progress, Cluster& cluster) {
   GEOSIM_ASSERT(!policies.empty() && policies.front() == "baseline", "the baseline comes first");
   CompareRuns out;
   out.policies = policies;
@@ -72,23 +75,52 @@ CompareRuns run_policies(const Scenario& scenario, const std::vector<std::string
   out.values.assign(num_policies, std::vector<std::vector<std::optional<double>>>(n));
   out.wall_s.assign(num_policies, std::vector<double>(n, 0.0));
 
-  // Job j is run j % n of policy j / n. Chunks run in parallel; each job
-  // writes only its own slot, so the values do not depend on the threads.
+  // Job j is run j % n of policy j / n. Chunks run in parallel, each split
+  // over the ranks; each job writes only its own slot, so the values do not
+  // depend on the threads or the ranks. The root chooses the chunk size.
   const std::size_t total = num_policies * n;
-  const std::size_t chunk = std::max<std::size_t>(1, 4 * concurrency());
+  std::string chunk_bytes;
+  if (cluster.is_root()) {
+    detail::WireWriter w;
+    w.u64(std::max<std::size_t>(1, 4 * concurrency()) * static_cast<std::size_t>(cluster.size()));
+    chunk_bytes = w.take();
+  }
+  cluster.broadcast(chunk_bytes);
+  const auto chunk = static_cast<std::size_t>(detail::WireReader(chunk_bytes).u64());
   for (std::size_t begin = 0; begin < total; begin += chunk) {
-    if (interrupted()) throw Interrupted();
+    if (cluster.any(interrupted())) throw Interrupted();
     const std::size_t count = std::min(chunk, total - begin);
-    for_each_run(count, [&](std::size_t k, Simulator& sim) {
-      const std::size_t p = (begin + k) / n;
-      const std::size_t r = (begin + k) % n;
+    const Share mine = share_of(count, cluster.rank(), cluster.size());
+    auto run_job = [&](std::size_t job, Simulator& sim) -> std::pair<std::vector<std::optional<double>>, double> {
+      const std::size_t p = job / n;
+      const std::size_t r = job % n;
       const Model& model = *models[p];
       const auto start = std::chrono::steady_clock::now();
       RunRecorder rec(model, r, /*keep_rows=*/false);
       sim.run(model, RunKey{seed, r}, [&](const StepView& v) { rec.record(v); });
-      out.values[p][r] = rec.outcomes();
-      out.wall_s[p][r] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    });
+      return {rec.outcomes(), std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()};
+    };
+    if (cluster.size() == 1) {
+      for_each_run(count, [&](std::size_t k, Simulator& sim) {
+        const std::size_t job = begin + k;
+        std::tie(out.values[job / n][job % n], out.wall_s[job / n][job % n]) = run_job(job, sim);
+      });
+    } else {
+      std::vector<RunResult> results(mine.end - mine.begin);
+      for_each_run(results.size(), [&](std::size_t k, Simulator& sim) {
+        const std::size_t job = begin + mine.begin + k;
+        results[k].key.run_id = job;
+        std::tie(results[k].outcomes, results[k].wall_s) = run_job(job, sim);
+      });
+      const std::vector<std::string> parts = cluster.gather(detail::encode_results(results));
+      results.clear();
+      for (const std::string& part : parts) detail::decode_results(part, results);
+      for (RunResult& result : results) {
+        const auto job = static_cast<std::size_t>(result.key.run_id);
+        out.values[job / n][job % n] = std::move(result.outcomes);
+        out.wall_s[job / n][job % n] = result.wall_s;
+      }
+    }
     if (progress) progress(begin + count);
   }
   return out;
@@ -348,7 +380,8 @@ class DatabaseGuard {
 
 }  // namespace
 
-CompareReport compare_job(const Scenario& scenario, std::string_view scenario_text, const CompareOptions& options) {
+CompareReport compare_job(const Scenario& scenario, std::string_view scenario_text, const CompareOptions& options,
+                          Cluster& cluster) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::string started = utc_timestamp();
   if (options.runs == 0) throw UsageError("--runs must be at least 1");
@@ -360,13 +393,15 @@ CompareReport compare_job(const Scenario& scenario, std::string_view scenario_te
     return s;
   }();
 
-  AtomicDir dir(options.out.empty() ? default_compare_dir(scenario) : options.out, options.force);
-
-  // The database is created first, so that a file in the way is reported
-  // before any run; it is removed again if anything below fails.
+  // Only the root touches files. The folder and the database are created
+  // first, so that a file in the way is reported before any run; both are
+  // removed again if anything below fails.
+  std::optional<AtomicDir> dir;
   std::optional<DatabaseGuard> store_guard;  // declared first: removes the file after the store closes
   std::optional<ResultStore> store;
-  if (!options.db.empty()) {
+  on_root(cluster, [&] {
+    dir.emplace(options.out.empty() ? default_compare_dir(scenario) : options.out, options.force);
+    if (options.db.empty()) return;
     ExperimentInfo info;
     info.kind = "compare";
     info.scenario_name = scenario.name;
@@ -383,71 +418,77 @@ CompareReport compare_job(const Scenario& scenario, std::string_view scenario_te
     for (const OutcomeSpec& o : baseline.outcomes) info.outcome_names.push_back(o.name);
     store.emplace(ResultStore::create(options.db, info));
     store_guard.emplace(options.db);
-  }
+  });
 
-  Progress progress("compare", static_cast<std::size_t>(policies.size() * options.runs), options.quiet,
-                    ProgressStyle{"runs", true});
-  CompareRuns runs =
-      run_policies(scenario, policies, seed, options.runs, [&](std::size_t done) { progress.advance(done); });
+  Progress progress("compare", static_cast<std::size_t>(policies.size() * options.runs),
+                    options.quiet || !cluster.is_root(), ProgressStyle{"runs", true});
+  CompareRuns runs = run_policies(
+      scenario, policies, seed, options.runs, [&](std::size_t done) { progress.advance(done); }, cluster);
   progress.finish();
-  Comparison comparison = summarize(std::move(runs), options.bootstrap);
-  const CompareRuns& r = comparison.runs;
+  // The statistics and the files: the root's work.
+  CompareReport report;
+  on_root(cluster, [&] {
+    Comparison comparison = summarize(std::move(runs), options.bootstrap);
+    const CompareRuns& r = comparison.runs;
 
-  dir.write("compare.csv", compare_csv(comparison));
-  dir.write("runs.csv", runs_csv(r));
+    dir->write("compare.csv", compare_csv(comparison));
+    dir->write("runs.csv", runs_csv(r));
 
-  if (store) {
-    // Run id p·N + r: point 0, replicate r, the policy's name.
-    store->write_points({{}});
-    std::vector<RunResult> batch;
-    for (std::size_t p = 0; p < r.policies.size(); ++p) {
-      for (std::size_t k = 0; k < r.values[p].size(); ++k) {
-        RunResult result;
-        result.key = RunKeyRow{p * options.runs + k, 0, k, r.policies[p], seed};
-        result.wall_s = r.wall_s[p][k];
-        result.outcomes = r.values[p][k];
-        batch.push_back(std::move(result));
-        if (batch.size() == 4096) {
-          store->write_batch(batch);
-          batch.clear();
+    if (store) {
+      // Run id p·N + r: point 0, replicate r, the policy's name.
+      store->write_points({{}});
+      std::vector<RunResult> batch;
+      for (std::size_t p = 0; p < r.policies.size(); ++p) {
+        for (std::size_t k = 0; k < r.values[p].size(); ++k) {
+          RunResult result;
+          result.key = RunKeyRow{p * options.runs + k, 0, k, r.policies[p], seed};
+          result.wall_s = r.wall_s[p][k];
+          result.outcomes = r.values[p][k];
+          batch.push_back(std::move(result));
+          if (batch.size() == 4096) {
+            store->write_batch(batch);
+            batch.clear();
+          }
         }
       }
+      store->write_batch(batch);
+      store->close();
     }
-    store->write_batch(batch);
-    store->close();
-  }
 
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  nlohmann::ordered_json manifest;
-  manifest["geosim_version"] = GEOSIM_VERSION;
-  manifest["rule_set"] = "standard v1 (MODEL.md)";
-  manifest["kind"] = "compare";
-  manifest["scenario"] = {
-      {"name", scenario.name}, {"file", scenario.source_file}, {"sha256", detail::sha256_hex(scenario_text)}};
-  manifest["baseline"] = "baseline";
-  manifest["policies"] = std::vector<std::string>(r.policies.begin() + 1, r.policies.end());
-  manifest["seed"] = seed;
-  manifest["runs"] = options.runs;
-  manifest["confidence_level"] = comparison.level;
-  manifest["bootstrap_resamples"] = options.bootstrap;
-  manifest["identical_runs"] = comparison.identical_runs;
-  manifest["steps"] = baseline.time.steps;
-  manifest["dt"] = baseline.time.dt;
-  manifest["start_year"] = baseline.time.start;
-  manifest["threads"] = concurrency();
-  manifest["parameters"] = detail::parameters_json(baseline.parameters);
-  manifest["outcomes"] = detail::outcomes_json(r.outcomes);
-  manifest["database"] =
-      options.db.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.db.string());
-  manifest["command"] = options.command_line;
-  manifest["started_utc"] = started;
-  manifest["duration_s"] = seconds;
-  dir.write("manifest.json", manifest.dump(2) + "\n");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    nlohmann::ordered_json manifest;
+    manifest["geosim_version"] = GEOSIM_VERSION;
+    manifest["rule_set"] = "standard v1 (MODEL.md)";
+    manifest["kind"] = "compare";
+    manifest["scenario"] = {
+        {"name", scenario.name}, {"file", scenario.source_file}, {"sha256", detail::sha256_hex(scenario_text)}};
+    manifest["baseline"] = "baseline";
+    manifest["policies"] = std::vector<std::string>(r.policies.begin() + 1, r.policies.end());
+    manifest["seed"] = seed;
+    manifest["runs"] = options.runs;
+    manifest["confidence_level"] = comparison.level;
+    manifest["bootstrap_resamples"] = options.bootstrap;
+    manifest["identical_runs"] = comparison.identical_runs;
+    manifest["steps"] = baseline.time.steps;
+    manifest["dt"] = baseline.time.dt;
+    manifest["start_year"] = baseline.time.start;
+    manifest["threads"] = concurrency();
+    manifest["ranks"] = cluster.size();
+    manifest["parameters"] = detail::parameters_json(baseline.parameters);
+    manifest["outcomes"] = detail::outcomes_json(r.outcomes);
+    manifest["database"] =
+        options.db.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(options.db.string());
+    manifest["command"] = options.command_line;
+    manifest["started_utc"] = started;
+    manifest["duration_s"] = seconds;
+    dir->write("manifest.json", manifest.dump(2) + "\n");
 
-  if (interrupted()) throw Interrupted();
-  dir.commit();
-  if (store_guard) store_guard->keep();
-  return CompareReport{dir.final_path(), options.db, std::move(comparison), seconds};
+    if (interrupted()) throw Interrupted();
+    dir->commit();
+    if (store_guard) store_guard->keep();
+    report = CompareReport{dir->final_path(), options.db, std::move(comparison), seconds};
+  });
+  return report;
 }
 
 }  // namespace geosim

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdio>
@@ -92,6 +93,8 @@ Progress::Progress(std::string label, std::size_t total, bool quiet, ProgressSty
 
 Progress::~Progress() { finish(); }
 
+void Progress::resume_from(std::size_t done) { base_ = std::min(done, total_); }
+
 void Progress::advance(std::size_t done) {
   if (!(enabled_ || lines_) || finished_) return;
   const auto now = std::chrono::steady_clock::now();
@@ -100,8 +103,9 @@ void Progress::advance(std::size_t done) {
   last_draw_ = now;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
   const double fraction = total_ ? static_cast<double>(done) / static_cast<double>(total_) : 1.0;
-  const double eta = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0.0;
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0.0;
+  const double new_done = static_cast<double>(done > base_ ? done - base_ : 0);
+  const double rate = elapsed > 0 ? new_done / elapsed : 0.0;
+  const double eta = rate > 0 ? static_cast<double>(total_ - std::min(done, total_)) / rate : 0.0;
   if (lines_) {
     std::fprintf(stderr, "%s: %zu/%zu %s (%.0f%%), %.1f %s/s, ETA %.0fs\n", label_.c_str(), done, total_,
                  style_.unit.c_str(), 100 * fraction, rate, style_.unit.c_str(), eta);

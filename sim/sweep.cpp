@@ -5,12 +5,16 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <future>
 #include <cmath>
 #include <map>
 #include <memory>
+#include <optional>
+#include <span>
 #include <nlohmann/json.hpp>
 #include <unordered_set>
 
+#include "geosim/cluster.hpp"
 #include "geosim/design.hpp"
 #include "geosim/engine.hpp"
 #include "geosim/load.hpp"
@@ -18,6 +22,7 @@
 #include "geosim/observe.hpp"
 #include "geosim/output.hpp"
 #include "sha256.hpp"
+#include "wire.hpp"
 
 namespace geosim {
 namespace fs = std::filesystem;
@@ -106,7 +111,8 @@ SweepSpec effective_sweep(const Scenario& scenario, const SweepOptions& options)
   return spec;
 }
 
-SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, const SweepOptions& options) {
+SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, const SweepOptions& options,
+                      Cluster& cluster) {
   const auto t0 = std::chrono::steady_clock::now();
   const Scenario base = with_policy(scenario, options.policy);
   const SweepSpec spec = effective_sweep(scenario, options);
@@ -149,37 +155,68 @@ SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, 
   for (const OutcomeSpec& o : base.outcomes) info.outcome_names.push_back(o.name);
 
   const fs::path db = options.db.empty() ? fs::path(default_db(scenario)) : options.db;
-  ResultStore store = options.resume ? ResultStore::open_for_resume(db, info) : ResultStore::create(db, info);
-  std::vector<std::vector<double>> values;
-  values.reserve(points.size());
-  for (const DesignPoint& p : points) values.push_back(p.values);
-  store.write_points(values);
-  const std::vector<std::uint64_t> done_ids = store.done_run_ids();
-  const std::unordered_set<std::uint64_t> done(done_ids.begin(), done_ids.end());
-
   SweepReport report;
   report.db = db;
   report.points = points.size();
   report.replicates = replicates;
   report.total = points.size() * replicates;
-  report.skipped = done.size();
 
-  const std::size_t batch_size = options.batch ? options.batch : std::max<std::size_t>(256, 64 * concurrency());
+  // The root opens the database and sends every rank the plan: the batch
+  // size and the runs still to do, in run-id order.
+  std::optional<ResultStore> store;
+  std::string plan;
+  on_root(cluster, [&] {
+    store.emplace(options.resume ? ResultStore::open_for_resume(db, info) : ResultStore::create(db, info));
+    std::vector<std::vector<double>> values;
+    values.reserve(points.size());
+    for (const DesignPoint& p : points) values.push_back(p.values);
+    store->write_points(values);
+    const std::vector<std::uint64_t> done_ids = store->done_run_ids();
+    const std::unordered_set<std::uint64_t> done(done_ids.begin(), done_ids.end());
+    detail::WireWriter w;
+    const std::size_t per_rank = options.batch ? options.batch : std::max<std::size_t>(256, 64 * concurrency());
+    w.u64(per_rank * static_cast<std::size_t>(cluster.size()));
+    w.u64(done.size());
+    w.u64(report.total - done.size());
+    for (std::uint64_t id = 0; id < report.total; ++id) {
+      if (!done.count(id)) w.u64(id);
+    }
+    plan = w.take();
+  });
+  cluster.broadcast(plan);
+  detail::WireReader reader(plan);
+  const auto batch_size = static_cast<std::size_t>(reader.u64());
+  report.skipped = reader.u64();
+  std::vector<std::uint64_t> todo(static_cast<std::size_t>(reader.u64()));
+  for (std::uint64_t& id : todo) id = reader.u64();
+
   const bool keep_rows = options.series != SeriesSelection::kNone;
-  Progress progress("sweep", report.total, options.quiet);
-  std::uint64_t next_id = 0;
+  Progress progress("sweep", report.total, options.quiet || !cluster.is_root(), ProgressStyle{"runs", true});
+  progress.resume_from(static_cast<std::size_t>(report.skipped));
   std::uint64_t completed = report.skipped;
   std::string first_error;
-  while (next_id < report.total) {
-    if (interrupted()) break;
-    // The next batch of runs that are not stored yet.
-    std::vector<std::uint64_t> ids;
-    while (next_id < report.total && ids.size() < batch_size) {
-      if (!done.count(next_id)) ids.push_back(next_id);
-      ++next_id;
+  bool stopped = false;
+  // The root writes each batch while the next one is computed: one write in
+  // flight at a time, on a thread of its own (SQLite blocks on the disk, which
+  // must not hold up a TBB worker). Declared after `store`, so that leaving
+  // early waits for the write before the database closes.
+  std::future<void> writing;
+  std::size_t writing_count = 0;
+  const auto finish_write = [&] {
+    if (!writing.valid()) return;
+    writing.get();  // a failed write throws here
+    completed += writing_count;
+    progress.advance(static_cast<std::size_t>(completed));
+  };
+  for (std::size_t begin = 0; begin < todo.size(); begin += batch_size) {
+    if (cluster.any(interrupted())) {
+      stopped = true;
+      break;
     }
-    if (ids.empty()) continue;
-    // Models of the points this batch touches, compiled in parallel.
+    // This rank's share of the batch, and the models of the points it touches.
+    const std::size_t batch_end = std::min(todo.size(), begin + batch_size);
+    const Share mine = share_of(batch_end - begin, cluster.rank(), cluster.size());
+    const std::span<const std::uint64_t> ids(todo.data() + begin + mine.begin, mine.end - mine.begin);
     std::vector<std::uint64_t> point_ids;
     for (std::uint64_t id : ids) {
       if (point_ids.empty() || point_ids.back() != id / replicates) point_ids.push_back(id / replicates);
@@ -210,27 +247,43 @@ SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, 
       }
       r.wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     });
-    store.write_batch(results);  // one transaction: the whole batch or nothing
-    for (const RunResult& r : results) {
-      if (r.ok) {
-        ++report.ok;
-      } else {
-        ++report.failed;
-        if (first_error.empty()) first_error = fmt::format("run {} (point {}, replicate {}): {}", r.key.run_id,
-                                                           r.key.point, r.key.replicate, r.error);
+    if (cluster.size() > 1) {
+      // Shares joined in rank order are the batch in run-id order.
+      std::vector<std::string> parts = cluster.gather(detail::encode_results(results));
+      results.clear();
+      for (const std::string& part : parts) detail::decode_results(part, results);
+    }
+    on_root(cluster, [&] {
+      finish_write();
+      for (const RunResult& r : results) {
+        if (r.ok) {
+          ++report.ok;
+        } else {
+          ++report.failed;
+          if (first_error.empty()) first_error = fmt::format("run {} (point {}, replicate {}): {}", r.key.run_id,
+                                                             r.key.point, r.key.replicate, r.error);
+        }
       }
-    }
-    completed += ids.size();
-    progress.advance(static_cast<std::size_t>(completed));
-    if (options.fail_fast && !first_error.empty()) {
-      store.close();
-      throw std::runtime_error(fmt::format("sweep stopped (--fail-fast) at the first failed run: {}", first_error));
-    }
+      if (options.fail_fast && !first_error.empty()) {
+        store->write_batch(results);
+        store->close();
+        throw std::runtime_error(fmt::format("sweep stopped (--fail-fast) at the first failed run: {}", first_error));
+      }
+      writing_count = results.size();
+      // One transaction: the whole batch or nothing.
+      writing = std::async(std::launch::async, [&store, batch = std::move(results)] { store->write_batch(batch); });
+    });
   }
+  on_root(cluster, [&] {
+    finish_write();
+    store->close();
+  });
   progress.finish();
-  store.close();
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (interrupted()) throw Interrupted();
+  if (stopped) {
+    throw Interrupted(fmt::format("the {} runs finished are stored in {}; continue with the same command and --resume",
+                                  completed, db.string()));
+  }
   return report;
 }
 

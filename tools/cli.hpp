@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "geosim/cluster.hpp"
 #include "geosim/scenario.hpp"
 
 namespace geosim::cli {
@@ -16,12 +17,13 @@ namespace geosim::cli {
 enum ExitCode : int { kOk = 0, kFailure = 1, kBadInput = 2, kInterrupted = 130 };
 
 /// Reads a scenario file; returns its text (for the fingerprint) and the
-/// parsed scenario. Throws ScenarioError.
+/// parsed scenario. Throws ScenarioError. With several ranks the root reads
+/// the file and every rank parses its text (collective).
 struct LoadedScenario {
   std::string text;
   Scenario scenario;
 };
-LoadedScenario read_scenario(const std::filesystem::path& path);
+LoadedScenario read_scenario(const std::filesystem::path& path, Cluster& cluster = single_process());
 
 /// The whole command line, quoted where needed, for manifests.
 std::string command_line(int argc, char** argv);
@@ -44,10 +46,10 @@ int run_export(const ExportCommand& cmd);
 
 struct SweepCommand;
 SweepCommand& setup_sweep(CLI::App& app);
-int run_sweep_command(const SweepCommand& cmd, const std::string& command_line);
+int run_sweep_command(const SweepCommand& cmd, const std::string& command_line, Cluster& cluster);
 
 struct CompareCommand;
 CompareCommand& setup_compare(CLI::App& app);
-int run_compare(const CompareCommand& cmd, const std::string& command_line);
+int run_compare(const CompareCommand& cmd, const std::string& command_line, Cluster& cluster);
 
 }  // namespace geosim::cli

@@ -49,7 +49,7 @@ Examples:
   return cmd;
 }
 
-int run_compare(const CompareCommand& cmd, const std::string& command_line) {
+int run_compare(const CompareCommand& cmd, const std::string& command_line, Cluster& cluster) {
   CompareOptions options = cmd.options;
   if (*cmd.seed_opt) options.seed = cmd.seed;
   options.out = cmd.out;
@@ -64,11 +64,11 @@ int run_compare(const CompareCommand& cmd, const std::string& command_line) {
       start = comma + 1;
     }
   }
-  const LoadedScenario loaded = read_scenario(cmd.scenario);
+  const LoadedScenario loaded = read_scenario(cmd.scenario, cluster);
   resolve_policies(loaded.scenario, options.policies);  // unknown names: exit 2 before anything runs
   const ThreadLimit limit(static_cast<std::size_t>(options.threads));
-  const CompareReport report = compare_job(loaded.scenario, loaded.text, options);
-  if (!options.quiet) {
+  const CompareReport report = compare_job(loaded.scenario, loaded.text, options, cluster);
+  if (!options.quiet && cluster.is_root()) {
     fmt::print("{}\n{}", loaded.scenario.name, format_comparison(report.comparison));
     std::fflush(stdout);
     const std::size_t policies = report.comparison.runs.policies.size() - 1;

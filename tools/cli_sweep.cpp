@@ -56,7 +56,7 @@ Examples:
   return cmd;
 }
 
-int run_sweep_command(const SweepCommand& cmd, const std::string& command_line) {
+int run_sweep_command(const SweepCommand& cmd, const std::string& command_line, Cluster& cluster) {
   SweepOptions o;
   if (!cmd.design.empty()) o.design = design_from_string(cmd.design);
   if (*cmd.samples_opt) o.samples = cmd.samples;
@@ -70,14 +70,17 @@ int run_sweep_command(const SweepCommand& cmd, const std::string& command_line) 
   o.quiet = cmd.quiet;
   o.series = *series_selection_from_string(cmd.series);
   o.command_line = command_line;
-  const LoadedScenario loaded = read_scenario(cmd.scenario);
+  const LoadedScenario loaded = read_scenario(cmd.scenario, cluster);
   const ThreadLimit limit(static_cast<std::size_t>(cmd.threads));
-  const SweepReport r = run_sweep(loaded.scenario, loaded.text, o);
-  if (!cmd.quiet) {
+  const SweepReport r = run_sweep(loaded.scenario, loaded.text, o, cluster);
+  if (!cmd.quiet && cluster.is_root()) {
+    const std::uint64_t now = r.ok + r.failed;
     fmt::print(stderr,
                "geosim: sweep of {} points x {} replicates = {} runs: {} run now ({} failed), {} already stored; "
-               "{:.2f} s; results in {}\n",
-               r.points, r.replicates, r.total, r.ok + r.failed, r.failed, r.skipped, r.seconds, r.db.string());
+               "{:.2f} s ({:.0f} runs/s{}); results in {}\n",
+               r.points, r.replicates, r.total, now, r.failed, r.skipped, r.seconds,
+               r.seconds > 0 ? static_cast<double>(now) / r.seconds : 0.0,
+               cluster.size() > 1 ? fmt::format(" on {} ranks", cluster.size()) : std::string(), r.db.string());
   }
   return r.failed > 0 ? kFailure : kOk;
 }

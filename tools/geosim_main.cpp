@@ -5,6 +5,9 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -12,6 +15,10 @@
 #include <CLI/CLI.hpp>
 
 #include "cli.hpp"
+#include "geosim/cluster.hpp"
+#ifdef GEOSIM_WITH_MPI
+#include "geosim/cluster_mpi.hpp"
+#endif
 #include "geosim/error.hpp"
 #include "geosim/output.hpp"
 
@@ -54,9 +61,53 @@ std::string unknown_command_message(int argc, char** argv, const std::vector<std
 
 constexpr const char* kVersion = "geosim " GEOSIM_VERSION " (standard rule set v1, scenario format v1)";
 
-}  // namespace
+// Prints a failure the way each kind of error is reported (the root only,
+// with several ranks) and returns its exit status. With several ranks, a
+// failure that the other ranks do not share (not an input error, not an
+// interruption they all saw, not a failure of the root's work that on_root()
+// sent them) cannot be waited out: it ends the whole job.
+int report_failure(const std::exception_ptr& error, geosim::Cluster& cluster) {
+  using namespace geosim;
+  const int status = exit_status(error);
+  std::exception_ptr shown = error;
+  bool shared = false;
+  try {
+    std::rethrow_exception(error);
+  } catch (const SharedFailure& f) {
+    shared = true;
+    shown = f.original();
+  } catch (const ScenarioError&) {
+    shared = true;
+  } catch (const UsageError&) {
+    shared = true;
+  } catch (const Interrupted&) {
+    shared = true;
+  } catch (...) {
+  }
+  const bool several = cluster.size() > 1;
+  if (!shown || (several && shared && !cluster.is_root())) return status;
+  const std::string where = several && !shared ? fmt::format(" (rank {} of {})", cluster.rank(), cluster.size()) : "";
+  try {
+    std::rethrow_exception(shown);
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "{}\n", e.what());
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "geosim: error: {}\n", e.what());
+  } catch (const Interrupted& e) {
+    fmt::print(stderr, "geosim: interrupted; {}\n", e.what());
+  } catch (const InternalError& e) {
+    fmt::print(stderr, "geosim{}: {}\n", where, e.what());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "geosim{}: error: {}\n", where, e.what());
+  } catch (...) {
+    fmt::print(stderr, "geosim{}: error: unknown failure\n", where);
+  }
+  if (several && !shared) cluster.abort(status);
+  return status;
+}
 
-int main(int argc, char** argv) {
+// Parses the command line and runs the command; returns the exit status.
+int run_command(int argc, char** argv, geosim::Cluster& cluster) {
   using namespace geosim;
   CLI::App app{"geosim: agent-based simulation of states between great powers", "geosim"};
   app.set_version_flag("-V,--version", kVersion);
@@ -65,6 +116,7 @@ int main(int argc, char** argv) {
   geosim validate scenarios/mongolia_2019.yaml
   geosim run scenarios/mongolia_2019.yaml --out results/baseline
   geosim run scenarios/mongolia_2019.yaml --policy steppe_bloc --runs 50 --out results/steppe
+  mpirun -np 4 geosim sweep scenarios/mongolia_2019.yaml --db mongolia.db
 
 Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cli.md.
 )");
@@ -77,7 +129,7 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
 
   if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare"});
       !message.empty()) {
-    fmt::print(stderr, "{}\n", message);
+    if (cluster.is_root()) fmt::print(stderr, "{}\n", message);
     return cli::kBadInput;
   }
   try {
@@ -89,33 +141,65 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);  // prints the message and a hint to stderr
+    if (cluster.is_root()) app.exit(e);  // prints the message and a hint to stderr
     return cli::kBadInput;
   }
 
   install_interrupt_handlers();
   try {
+    if (app.got_subcommand("compare")) return cli::run_compare(compare_cmd, cli::command_line(argc, argv), cluster);
+    if (app.got_subcommand("sweep")) {
+      return cli::run_sweep_command(sweep_cmd, cli::command_line(argc, argv), cluster);
+    }
+    if (cluster.size() > 1) {
+      throw UsageError(fmt::format("`geosim {}` runs in one process; start it without mpirun "
+                                   "(only sweep and compare spread their runs over MPI ranks)",
+                                   app.get_subcommands().front()->get_name()));
+    }
     if (app.got_subcommand("run")) return cli::run_run(run_cmd, cli::command_line(argc, argv));
     if (app.got_subcommand("validate")) return cli::run_validate(validate_cmd);
     if (app.got_subcommand("describe")) return cli::run_describe(describe_cmd);
-    if (app.got_subcommand("compare")) return cli::run_compare(compare_cmd, cli::command_line(argc, argv));
     if (app.got_subcommand("export")) return cli::run_export(export_cmd);
-    if (app.got_subcommand("sweep")) return cli::run_sweep_command(sweep_cmd, cli::command_line(argc, argv));
-  } catch (const ScenarioError& e) {
-    fmt::print(stderr, "{}\n", e.what());
-    return cli::kBadInput;
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "geosim: error: {}\n", e.what());
-    return cli::kBadInput;
-  } catch (const Interrupted&) {
-    fmt::print(stderr, "geosim: interrupted; no output written\n");
-    return cli::kInterrupted;
-  } catch (const InternalError& e) {
-    fmt::print(stderr, "geosim: {}\n", e.what());
-    return cli::kFailure;
+  } catch (...) {
+    return report_failure(std::current_exception(), cluster);
+  }
+  return cli::kFailure;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace geosim;
+#ifdef GEOSIM_WITH_MPI
+  // Under mpirun/srun: one process per rank (cluster_mpi.hpp). Started by
+  // hand: no MPI at all.
+  std::unique_ptr<Cluster> mpi;
+  try {
+    mpi = start_mpi(argc, argv);
   } catch (const std::exception& e) {
     fmt::print(stderr, "geosim: error: {}\n", e.what());
     return cli::kFailure;
   }
-  return cli::kFailure;
+  Cluster& cluster = mpi ? *mpi : single_process();
+#else
+  Cluster& cluster = single_process();
+#endif
+  // Only the root talks to the user: other ranks' standard output (help,
+  // tables) goes nowhere; their standard error stays for failures only
+  // they see.
+  if (!cluster.is_root() && std::freopen("/dev/null", "w", stdout) == nullptr) return cli::kFailure;
+  int status = run_command(argc, argv, cluster);
+  if (cluster.size() > 1) {
+    // Every rank ends with the root's status (it alone knows, say, that some
+    // runs failed).
+    std::string shared = std::to_string(status);
+    try {
+      cluster.broadcast(shared);
+      status = std::stoi(shared);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "geosim (rank {}): error: {}\n", cluster.rank(), e.what());
+      cluster.abort(cli::kFailure);
+    }
+  }
+  return status;
 }

@@ -16,6 +16,7 @@ packages=(
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfmt-dev libcli11-dev nlohmann-json3-dev
   catch2 libbenchmark-dev
   libsqlite3-dev sqlite3
+  openmpi-bin libopenmpi-dev
   python3
 )
 

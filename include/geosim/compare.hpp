@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "geosim/cluster.hpp"
 #include "geosim/scenario.hpp"
 #include "geosim/stats.hpp"
 
@@ -84,11 +85,14 @@ std::vector<std::string> resolve_policies(const Scenario& scenario, const std::v
 
 /// Runs run indices 0..runs-1 of every policy with the random numbers of
 /// (seed, run), outcomes only, in parallel in chunks (the result is the same
-/// for any thread count). `progress(done)` is called after each chunk, from
-/// the calling thread, with the number of runs finished. Throws Interrupted
-/// between chunks on SIGINT/SIGTERM.
+/// for any thread count). With a cluster of several ranks each chunk is
+/// split over the ranks and only the root's result holds the values (the
+/// same values as one process computes). `progress(done)` is called after
+/// each chunk, from the calling thread, with the number of runs finished.
+/// Throws Interrupted between chunks on SIGINT/SIGTERM (on any rank).
 CompareRuns run_policies(const Scenario& scenario, const std::vector<std::string>& policies, std::uint64_t seed,
-                         std::uint64_t runs, const std::function<void(std::size_t)>& progress = {});
+                         std::uint64_t runs, const std::function<void(std::size_t)>& progress = {},
+                         Cluster& cluster = single_process());
 
 /// The statistics of the runs (stats::compare_paired for every outcome and
 /// policy; the bootstrap uses BootstrapKey{runs.seed}).
@@ -122,7 +126,10 @@ struct CompareReport {
 /// options.out (and the runs into options.db, a new results database, when
 /// given). On any failure or interruption neither the folder nor the
 /// database is left behind. Shows progress on stderr unless options.quiet.
-CompareReport compare_job(const Scenario& scenario, std::string_view scenario_text, const CompareOptions& options);
+/// With a cluster of several ranks the runs are spread over the ranks and
+/// the root alone writes; the other ranks return an empty report.
+CompareReport compare_job(const Scenario& scenario, std::string_view scenario_text, const CompareOptions& options,
+                          Cluster& cluster = single_process());
 
 /// A default output folder name: "<stem>_compare_<YYYYMMDD-HHMMSS>".
 std::filesystem::path default_compare_dir(const Scenario& scenario);

@@ -53,6 +53,9 @@ class Progress {
  public:
   Progress(std::string label, std::size_t total, bool quiet, ProgressStyle style = {});
   ~Progress();
+  /// `done` units were finished before this process started (a resumed
+  /// sweep): counted as done, left out of the rate and the ETA.
+  void resume_from(std::size_t done);
   void advance(std::size_t done);
   void finish();
 
@@ -63,6 +66,7 @@ class Progress {
   ProgressStyle style_;
   bool lines_ = false;  ///< line mode: not a terminal, style_.lines_when_piped
   bool finished_ = false;
+  std::size_t base_ = 0;  ///< done before the start (resume_from)
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;
 };
@@ -73,7 +77,9 @@ bool interrupted() noexcept;
 void install_interrupt_handlers();
 class Interrupted : public std::runtime_error {
  public:
-  Interrupted() : std::runtime_error("interrupted") {}
+  /// `what()` says what was kept, for the user: "no output written" unless
+  /// the job keeps what it finished (a sweep's stored runs).
+  explicit Interrupted(const std::string& kept = "no output written") : std::runtime_error(kept) {}
 };
 
 /// Options of `geosim run` (see docs/cli.md).

@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "geosim/cluster.hpp"
 #include "geosim/scenario.hpp"
 #include "geosim/store.hpp"
 
@@ -55,11 +56,15 @@ SweepSpec effective_sweep(const Scenario& scenario, const SweepOptions& options)
 
 /// Runs the sweep. Run (point p, replicate r) has run id p·R + r and uses the
 /// random numbers of (seed, r) (MODEL.md §3.7), so every point sees the same
-/// draws. Runs execute in parallel (TBB); one thread writes finished runs to
-/// the database in batches, each one transaction. With options.resume only
-/// the runs missing from the database are run, and the result is the same as
-/// an uninterrupted sweep's. Throws Interrupted on SIGINT/SIGTERM after the
-/// current batch is stored.
-SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, const SweepOptions& options);
+/// draws. Runs execute in parallel (TBB) and, with a cluster of several
+/// ranks, each batch is split over the ranks; one thread of the root writes
+/// finished runs to the database in batches, each one transaction. The
+/// database holds the same rows whatever the threads and ranks. With
+/// options.resume only the runs missing from the database are run, and the
+/// result is the same as an uninterrupted sweep's. Throws Interrupted on
+/// SIGINT/SIGTERM (on any rank) after the current batch is stored. The
+/// report's counts are the root's; other ranks get zero counts.
+SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, const SweepOptions& options,
+                      Cluster& cluster = single_process());
 
 }  // namespace geosim
