@@ -219,6 +219,14 @@ std::string to_yaml(const Scenario& s) {
       }
     }
   }
+  if (!s.observed.empty()) {
+    out += "observed:\n";
+    for (const Observation& o : s.observed) {
+      const std::string of = o.is_edge ? fmt::format("edge: [{}, {}]", o.source, o.target) : "agent: " + o.agent;
+      out += fmt::format("  - {{year: {}, {}, metric: {}, value: {}, source: {}}}\n", num(o.year), of, o.metric,
+                         num(o.value), quoted(o.citation));
+    }
+  }
   return out;
 }
 

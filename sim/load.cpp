@@ -42,7 +42,9 @@ using detail::Range;
 
 constexpr auto kTopLevelKeys = std::to_array<std::string_view>(
     {"geosim", "name", "description", "time", "seed", "parameters", "agents", "relations", "blocs", "events",
-     "policies", "outcomes", "sweep"});
+     "policies", "outcomes", "sweep", "observed"});
+constexpr auto kObservationKeys =
+    std::to_array<std::string_view>({"year", "agent", "edge", "metric", "value", "source"});
 constexpr auto kTimeKeys = std::to_array<std::string_view>({"start", "steps", "dt"});
 constexpr auto kWeightKeys = std::to_array<std::string_view>({"security", "prosperity", "autonomy"});
 constexpr auto kRelationKeys = std::to_array<std::string_view>(
@@ -243,6 +245,7 @@ class Loader {
   void read_policies(const Field& f);
   void read_policy(const Field& entry);
   void read_outcomes(const Field& f);
+  void read_observed(const Field& f);
   void read_sweep(const Field& f);
   void check_sweep_paths();
   /// "; did you mean 'agents.MNG.gdp'?" for a path one edit away from a
@@ -415,6 +418,7 @@ Scenario Loader::load() {
     s_.outcomes = default_outcomes(s_.agents);
   }
   if (auto f = top.get("sweep")) read_sweep(*f);
+  if (auto f = top.get("observed")) read_observed(*f);
   top.finish(kTopLevelKeys);
   check_sweep_paths();
 
@@ -1200,6 +1204,93 @@ void Loader::read_outcomes(const Field& f) {
     }
     o.finish(kOutcomeKeys);
     s_.outcomes.push_back(std::move(out));
+  }
+}
+
+// --- Observed (a geosim extension: `geosim check`) -----------------------
+
+void Loader::read_observed(const Field& f) {
+  const auto items = list(f, "observed");
+  if (!items) return;
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    const YAML::Node node = (*items)[i];
+    const std::string label = indexed("observed", i);
+    const std::string where = "in " + label;
+    MapReader o(sink_, node, label, where);
+    if (!o.ok()) continue;
+    Observation ob;
+    ob.loc = sink_.loc(node.Mark());
+    enum class Kind { kUnknown, kAgent, kEdge } kind = Kind::kUnknown;
+    const auto agent = o.get("agent");
+    const auto edge = o.get("edge");
+    if (agent && edge) {
+      const Field& later = agent->key_mark().pos > edge->key_mark().pos ? *agent : *edge;
+      sink_.error(later.key_mark(), fmt::format("{} gives both agent and edge; give one", label));
+    } else if (agent) {
+      kind = Kind::kAgent;
+      if (auto id = agent_ref(*agent, "agent of " + label, where)) ob.agent = *id;
+    } else if (edge) {
+      kind = Kind::kEdge;
+      ob.is_edge = true;
+      if (auto pair = agent_pair(*edge, "edge of " + label, where)) {
+        ob.source = pair->first;
+        ob.target = pair->second;
+        if (!relation_declared(ob.source, ob.target)) {
+          sink_.error(edge->mark(), fmt::format("{} reads the edge {}-{}, but no relation between {} and {} is "
+                                                "declared",
+                                                label, ob.source, ob.target, ob.source, ob.target));
+        }
+      }
+    } else {
+      sink_.error(node.Mark(), fmt::format("{} needs 'agent: ID' or 'edge: [A, B]'", label));
+    }
+    if (auto g = o.require("metric")) {
+      if (auto v = detail::read_string(sink_, *g, "metric of " + label)) {
+        ob.metric = *v;
+        if (kind == Kind::kAgent) {
+          const auto names = agent_metric_names();
+          if (std::find(names.begin(), names.end(), *v) == names.end()) {
+            unknown_name(g->mark(), "agent metric", *v, where, names);
+          }
+        } else if (kind == Kind::kEdge) {
+          const auto names = edge_metric_names();
+          if (std::find(names.begin(), names.end(), *v) == names.end()) {
+            unknown_name(g->mark(), "edge metric", *v, where, names);
+          }
+        }
+      }
+    }
+    if (auto g = o.require("year")) {
+      if (auto v = detail::read_number(sink_, *g, "year of " + label)) {
+        ob.year = *v;
+        // The year must be one the run simulates: start + step·dt, step in [0, steps).
+        const double step = (*v - s_.time.start) / s_.time.dt;
+        const double whole = std::round(step);
+        const double last = s_.time.start + (s_.time.steps - 1) * s_.time.dt;
+        if (step < -1e-9 || whole > s_.time.steps - 1 + 1e-9) {
+          sink_.error(g->mark(), fmt::format("year of {} must be a simulated year, from {} to {} (time.start, "
+                                             "time.steps, time.dt), got {}",
+                                             label, s_.time.start, last,
+                                             detail::scalar_text(g->value)));
+        } else if (std::abs(step - whole) > 1e-9) {
+          sink_.error(g->mark(), fmt::format("year of {} falls between two steps (steps are {} apart from {}), "
+                                             "got {}",
+                                             label, s_.time.dt, s_.time.start,
+                                             detail::scalar_text(g->value)));
+        }
+      }
+    }
+    if (auto g = o.require("value")) {
+      if (auto v = detail::read_number(sink_, *g, "value of " + label)) ob.value = *v;
+    }
+    if (auto g = o.require("source", " (where the value comes from, e.g. 'COW Trade v4, 2009')")) {
+      if (auto v = detail::read_string(sink_, *g, "source of " + label)) {
+        if (v->empty()) sink_.error(g->mark(), fmt::format("source of {} is empty; say where the value comes from", label));
+        ob.citation = *v;
+      }
+    }
+    o.finish(kObservationKeys);
+    s_.observed.push_back(std::move(ob));
   }
 }
 

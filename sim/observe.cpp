@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "geosim/error.hpp"
+#include "geosim/graph.hpp"
 
 namespace geosim {
 namespace {
@@ -72,6 +73,22 @@ std::optional<double> edge_metric(const StepView& v, EdgeId e, std::string_view 
   if (metric == "dependence") return d.dependence;
   if (metric == "threat") return d.threat;
   if (metric == "reward") return d.reward;
+  if (metric == "export_share" || metric == "trade_share") {
+    // Shares of the source's effective flows x_ij = X_ij (1 - s_ij)(1 - s_ji)
+    // (MODEL.md §3.2): exports to j over all its exports, or trade (both
+    // directions) with j over all its trade. Empty when it has none.
+    const RelationGraph& g = v.model.graph;
+    const auto flow = [&](EdgeId k) {
+      const EdgeState& a = v.state.edges[k];
+      return a.exports * (1 - a.sanction) * (1 - v.state.edges[g.reverse(k)].sanction);
+    };
+    const bool trade = metric == "trade_share";
+    const AgentId i = g.source(e);
+    double total = 0;
+    for (EdgeId k = g.first_edge(i); k < g.end_edge(i); ++k) total += flow(k) + (trade ? flow(g.reverse(k)) : 0.0);
+    if (total <= 0) return std::nullopt;
+    return (flow(e) + (trade ? flow(g.reverse(e)) : 0.0)) / total;
+  }
   GEOSIM_ASSERT(false, fmt::format("edge metric '{}' was validated at load", metric));
 }
 

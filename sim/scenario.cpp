@@ -32,7 +32,7 @@ constexpr auto kAgentMetrics = std::to_array<std::string_view>(
 
 constexpr auto kEdgeMetrics = std::to_array<std::string_view>(
     {"alignment", "exports", "investment", "aid", "security", "sanction", "dependence", "threat",
-     "reward"});
+     "reward", "export_share", "trade_share"});
 
 constexpr auto kAggregateNames = std::to_array<std::string_view>({"final", "mean", "min", "max"});
 constexpr auto kDesignNames = std::to_array<std::string_view>({"grid", "random", "lhs", "sobol"});

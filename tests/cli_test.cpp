@@ -43,7 +43,7 @@ TEST_CASE("cli: --version and --help on every command", "[cli]") {
   CHECK_THAT(v.out, Catch::Contains("geosim 0."));
   const Result h = run_geosim("--help");
   CHECK(h.status == 0);
-  for (const char* cmd : {"run", "validate", "describe"}) {
+  for (const char* cmd : {"run", "validate", "describe", "sweep", "compare", "export", "check"}) {
     CHECK_THAT(h.out, Catch::Contains(cmd));
     const Result sub = run_geosim(std::string(cmd) + " --help");
     INFO(cmd);

@@ -48,6 +48,10 @@ struct SweepCommand;
 SweepCommand& setup_sweep(CLI::App& app);
 int run_sweep_command(const SweepCommand& cmd, const std::string& command_line, Cluster& cluster);
 
+struct CheckCommand;
+CheckCommand& setup_check(CLI::App& app);
+int run_check(const CheckCommand& cmd, const std::string& command_line);
+
 struct CompareCommand;
 CompareCommand& setup_compare(CLI::App& app);
 int run_compare(const CompareCommand& cmd, const std::string& command_line, Cluster& cluster);

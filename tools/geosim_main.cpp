@@ -126,8 +126,9 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
   auto& compare_cmd = cli::setup_compare(app);
   auto& export_cmd = cli::setup_export(app);
   auto& sweep_cmd = cli::setup_sweep(app);
+  auto& check_cmd = cli::setup_check(app);
 
-  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare"});
+  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare", "check"});
       !message.empty()) {
     if (cluster.is_root()) fmt::print(stderr, "{}\n", message);
     return cli::kBadInput;
@@ -160,6 +161,7 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
     if (app.got_subcommand("validate")) return cli::run_validate(validate_cmd);
     if (app.got_subcommand("describe")) return cli::run_describe(describe_cmd);
     if (app.got_subcommand("export")) return cli::run_export(export_cmd);
+    if (app.got_subcommand("check")) return cli::run_check(check_cmd, cli::command_line(argc, argv));
   } catch (...) {
     return report_failure(std::current_exception(), cluster);
   }

@@ -257,6 +257,20 @@ struct OutcomeSpec {
 std::span<const std::string_view> agent_metric_names();
 std::span<const std::string_view> edge_metric_names();
 
+/// One value observed in the real world, to check a simulation against
+/// (`observed:`, a geosim extension of the format; `geosim check`).
+struct Observation {
+  double year = 0;     ///< a simulated year: time.start + step·dt for a whole step
+  bool is_edge = false;
+  std::string agent;   ///< agent observations
+  std::string source;  ///< edge observations: edge[0]
+  std::string target;  ///< edge observations: edge[1]
+  std::string metric;  ///< an agent or edge metric, as for outcomes
+  double value = 0;
+  std::string citation;  ///< the `source:` text: where the value comes from
+  SourceLoc loc;
+};
+
 enum class Design : std::uint8_t { kGrid, kRandom, kLhs, kSobol };
 std::string_view to_string(Design d);
 std::optional<Design> design_from_string(std::string_view s);
@@ -303,6 +317,8 @@ struct Scenario {
   /// when the file has no `outcomes:`.
   std::vector<OutcomeSpec> outcomes;
   std::optional<SweepSpec> sweep;
+  /// Real-world values for `geosim check` (empty when the file has none).
+  std::vector<Observation> observed;
   std::string source_file;  ///< path it was loaded from ("" if built in code)
 
   /// Index of the agent with this id (its position in `agents`), if declared.
