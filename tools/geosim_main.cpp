@@ -117,6 +117,7 @@ int run_command(int argc, char** argv, geosim::Cluster& cluster) {
   geosim run scenarios/mongolia_2019.yaml --out results/baseline
   geosim run scenarios/mongolia_2019.yaml --policy steppe_bloc --runs 50 --out results/steppe
   mpirun -np 4 geosim sweep scenarios/mongolia_2019.yaml --db mongolia.db
+  geosim check scenarios/mongolia_1990.yaml --runs 100
 
 Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cli.md.
 )");
