@@ -44,6 +44,11 @@ void compare(const std::string& expected_text, const std::string& actual_text, c
   }
 }
 
+// Large generated scenarios are checked over their first steps only, to keep
+// the golden files small (their generator has its own reproducibility test).
+// Keep in step with GOLDEN_STEPS in tools/approve_golden.py.
+int golden_steps(const std::string& stem, int steps) { return stem == "world_2019" ? std::min(steps, 5) : steps; }
+
 }  // namespace
 
 TEST_CASE("golden: bundled scenarios reproduce their approved outputs", "[golden][engine]") {
@@ -55,7 +60,8 @@ TEST_CASE("golden: bundled scenarios reproduce their approved outputs", "[golden
     const std::string stem = scen.path().stem().string();
     INFO("scenario " << stem);
     // Every bundled scenario must have golden outputs for every policy.
-    const geosim::Scenario s = geosim::load_scenario(scen.path());
+    geosim::Scenario s = geosim::load_scenario(scen.path());
+    s.time.steps = golden_steps(stem, s.time.steps);
     std::vector<std::string> policies{"baseline"};
     for (const auto& p : s.policies) policies.push_back(p.name);
     for (const std::string& policy : policies) {
