@@ -23,6 +23,22 @@
 namespace geosim {
 namespace fs = std::filesystem;
 
+// --- Output paths -------------------------------------------------------------
+
+fs::path prepare_parent(const fs::path& path) {
+  fs::path parent = path.parent_path();
+  if (parent.empty()) parent = ".";
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec)) {
+    fs::create_directories(parent, ec);
+    if (ec || !fs::is_directory(parent)) {
+      throw UsageError(fmt::format("cannot create folder '{}': {}", parent.string(),
+                                   ec ? ec.message() : std::string("not a folder")));
+    }
+  }
+  return parent;
+}
+
 // --- AtomicDir ----------------------------------------------------------------
 
 AtomicDir::AtomicDir(fs::path final_dir, bool force) : final_(std::move(final_dir)), force_(force) {
@@ -33,17 +49,7 @@ AtomicDir::AtomicDir(fs::path final_dir, bool force) : final_(std::move(final_di
     throw UsageError(fmt::format("output folder '{}' already exists; choose another --out or add --force to replace it",
                                  final_.string()));
   }
-  fs::path parent = final_.parent_path();
-  if (parent.empty()) parent = ".";
-  if (!fs::is_directory(parent, ec)) {
-    // Parent folders are created (like mkdir -p); they are empty, so nothing
-    // the user had is touched if the run later fails.
-    fs::create_directories(parent, ec);
-    if (ec || !fs::is_directory(parent)) {
-      throw UsageError(fmt::format("cannot create folder '{}': {}", parent.string(),
-                                   ec ? ec.message() : std::string("not a folder")));
-    }
-  }
+  const fs::path parent = prepare_parent(final_);
   temp_ = parent / fmt::format(".{}.tmp-{}", final_.filename().string(), ::getpid());
   fs::remove_all(temp_, ec);
   if (!fs::create_directory(temp_, ec)) {

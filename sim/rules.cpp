@@ -25,6 +25,154 @@ double share(double pa, double pb) {
 /// x / y, 0 when y is 0 (divisions by totals and GDPs, MODEL.md §3).
 double ratio(double x, double y) { return y == 0 ? 0.0 : x / y; }
 
+// --- Shared by the phases and the breakdowns (rules.hpp) --------------------
+// Written once, here, and inlined into the phases; the public breakdown
+// functions at the end of the file call the same code.
+
+/// T_ij and its terms (MODEL.md §3.2) for edge e = i→j.
+inline ThreatTerms threat_terms_of(const State& s, const Model& model, const Derived& d, AgentId i, EdgeId e) {
+  const Parameters& p = model.params;
+  const RelationGraph& g = model.graph;
+  const AgentId j = g.target(e);
+  const EdgeState& ij = s.edges[e];
+  const EdgeState& ji = s.edges[g.reverse(e)];
+  const AgentState& ai = s.agents[i];
+  const AgentState& aj = s.agents[j];
+  ThreatTerms out;
+  out.rel = share(d.agents[j].power, d.agents[i].power);
+  out.prox = ij.border ? 1.0 : std::max(d.edges[e].geo, aj.reach);
+  out.alignment = 0.5 * (1 - ji.alignment);
+  out.suspicion = p.regime_suspicion * std::abs(ai.regime - aj.regime);
+  out.grievance = ij.grievance;
+  out.relief = p.security_relief * ij.security;
+  out.hostility = clamp01(out.alignment + out.suspicion + out.grievance - out.relief);
+  out.threat = out.rel * out.prox * out.hostility;
+  return out;
+}
+
+/// cw_ik of edge e = i→k against main threat h (MODEL.md §3.3).
+inline double counterweight_of(const State& s, const Model& model, const Derived& d, EdgeId e, AgentId h) {
+  const RelationGraph& g = model.graph;
+  const AgentId k = g.target(e);
+  const auto kh = g.find_edge(k, h);
+  const double a_kh = kh ? s.edges[*kh].alignment : 0.0;
+  const double a_ki = s.edges[g.reverse(e)].alignment;
+  return share(d.agents[k].power, d.agents[h].power) * (1 - a_kh) / 2 * (1 + a_ki) / 2 *
+         std::max(d.edges[e].geo, s.agents[k].reach);
+}
+
+/// The outcome table of MODEL.md §3.3 for agent i with a main threat.
+inline StrategyTable strategy_table_of(const State& s, const Model& model, const Derived& d, AgentId i,
+                                       double cap) {
+  const Parameters& p = model.params;
+  const AgentState& ai = s.agents[i];
+  const AgentDerived& di = d.agents[i];
+  const auto hh = static_cast<AgentId>(di.main_threat);
+  StrategyTable out;
+  const double threat = di.threat;  // T = T_ih
+  const double relh = share(d.agents[hh].power, di.power);
+  const EdgeId eh = *model.graph.find_edge(i, hh);
+  const double q = ratio(d.edges[eh].reward, di.reward_sum);
+  const double mom = d.agents[hh].momentum_factor;  // exp(momentum (g_h - ḡ))
+  const double vh = di.exposure * d.edges[eh].dependence;
+  const double psi = ai.appeasement;
+  const double exh = di.exposure * di.hhi;
+  out.threat = threat;
+  out.relh = relh;
+  out.capacity = cap;
+  out.q = q;
+  out.mom = mom;
+  out.vh = vh;
+  out.exh = exh;
+  out.security = {
+      1 - threat * (1 - cap),
+      1 - threat * (1 - psi * relh),
+      1 - threat * (1 - cap / 2) * (1 - psi * relh / 2),
+  };
+  out.prosperity = {
+      1 - q * p.balance_cost,
+      1 + q * p.bandwagon_gain * mom,
+      1,
+  };
+  out.autonomy = {
+      (1 - exh) * (1 - p.alliance_autonomy_cost * cap),
+      1 - (vh + (1 - vh) * p.subordination_cost * relh),
+      1 - exh,
+  };
+  for (int k = 0; k < 3; ++k) {
+    out.utility[k] = ai.w.security * out.security[k] + ai.w.prosperity * out.prosperity[k] +
+                     ai.w.autonomy * out.autonomy[k];
+  }
+  return out;
+}
+
+/// The strategy of MODEL.md §3.3 "Choice", as an index (0 balance, 1 bandwagon, 2 hedge).
+inline int choose_of(const AgentState& ai, const Parameters& p, const std::array<double, 3>& utility, RunKey key,
+                     int t, AgentId i) {
+  switch (ai.rule) {
+    case StrategyRule::kBalance: return 0;
+    case StrategyRule::kBandwagon: return 1;
+    case StrategyRule::kHedge: return 2;
+    case StrategyRule::kAdaptive: break;
+  }
+  const double umax = std::max({utility[0], utility[1], utility[2]});
+  if (p.choice_temperature > 0) {
+    double weight[3], total = 0;
+    for (int k = 0; k < 3; ++k) {
+      weight[k] = std::exp((utility[k] - umax) / p.choice_temperature);
+      total += weight[k];
+    }
+    const double u =
+        random::uniform(key.seed, key.run, static_cast<std::uint64_t>(t), i, random::kStrategyChoice, 0) * total;
+    double cumulative = 0;
+    for (int k = 0; k < 3; ++k) {
+      cumulative += weight[k];
+      if (cumulative > u) return k;
+    }
+    return 2;
+  }
+  int chosen = 0;  // largest U; ties: balance, bandwagon, hedge
+  for (int k = 1; k < 3; ++k) {
+    if (utility[k] > utility[chosen]) chosen = k;
+  }
+  return chosen;
+}
+
+/// β_ij and its terms (MODEL.md §3.3 "Alignment").
+inline DispositionTerms disposition_terms_of(const State& s, const Model& model, const Derived& d, int t, EdgeId e) {
+  const Disposition& c = model.params.disposition;
+  const AgentId i = model.graph.source(e), j = model.graph.target(e);
+  const AgentState& ai = s.agents[i];
+  double bloc = 0;  // the largest cohesion of an active bloc holding both
+  for (const CompiledBloc& b : model.blocs) {
+    if (b.from <= t && t <= b.until && b.member[i] && b.member[j]) bloc = std::max(bloc, b.cohesion);
+  }
+  DispositionTerms out;
+  out.reward = c.reward * d.edges[e].reward;
+  out.affinity = c.affinity * s.edges[e].affinity;
+  out.values = c.values * ai.values * (1 - 2 * std::abs(ai.regime - s.agents[j].regime));
+  out.bloc = c.bloc * bloc;
+  out.influence = c.influence * ai.counter_influence * d.edges[e].gap;
+  out.cohesion = bloc;
+  out.beta = out.reward + out.affinity + out.values + out.bloc + out.influence;
+  return out;
+}
+
+/// b_ij, the disposition anchored to the observed start.
+inline double anchored_of(const Model& model, EdgeId e, double beta, double beta0) {
+  return clamp_unit(beta + model.params.anchoring * (model.a0[e] - beta0));
+}
+
+/// a*_ij (MODEL.md §3.3 "Target").
+inline double target_of(const Model& model, double b, Strategy strategy, bool has_threat, bool is_threat,
+                        double cwn) {
+  if (!has_threat || strategy == Strategy::kHedge) return b;
+  const double kc = model.params.commitment;
+  const bool balance = strategy == Strategy::kBalance;
+  if (is_threat) return clamp_unit(balance ? b - kc : b + kc);
+  return clamp_unit(balance ? b + kc * cwn : b - 0.5 * kc * cwn);
+}
+
 // --- Phase 1 helpers -------------------------------------------------------
 
 /// Imposes sanction s_ij = clamp01(intensity), lifted at step t + duration.
@@ -295,23 +443,15 @@ void derive_structure(const State& s, const Model& model, AgentId i, Derived& d)
 void derive_threats(const State& s, const Model& model, AgentId i, Derived& d) {
   const Parameters& p = model.params;
   const RelationGraph& g = model.graph;
-  const AgentState& ai = s.agents[i];
   AgentDerived& out = d.agents[i];
-  const double pi = out.power;
 
   int best = -1;
   double best_threat = 0;
   for (EdgeId e = g.first_edge(i); e < g.end_edge(i); ++e) {
     const AgentId j = g.target(e);
-    const EdgeState& ij = s.edges[e];
-    const EdgeState& ji = s.edges[g.reverse(e)];
-    const AgentState& aj = s.agents[j];
     EdgeDerived& ed = d.edges[e];
-    const double prox = ij.border ? 1.0 : std::max(ed.geo, aj.reach);
-    const double hostility = clamp01(0.5 * (1 - ji.alignment) + p.regime_suspicion * std::abs(ai.regime - aj.regime) +
-                                     ij.grievance - p.security_relief * ij.security);
-    const double rel = share(d.agents[j].power, pi);
-    ed.threat = rel * prox * hostility;
+    // T_ij = rel_ij prox_ij hs_ij, hs_ij = clamp01(0.5 (1 - a_ji) + suspicion |r_i - r_j| + c_ij - relief S_ij).
+    ed.threat = threat_terms_of(s, model, d, i, e).threat;
     if (best < 0 || ed.threat > best_threat) {  // argmax, first on ties
       best = static_cast<int>(j);
       best_threat = ed.threat;
@@ -383,16 +523,8 @@ void derive_gaps(const State& s, const Model& model, AgentId i, Derived& d) {
 // --- Phase 3: decide (MODEL.md §3.3) -----------------------------------------
 
 double disposition(const State& s, const Model& model, const Derived& d, int t, EdgeId e) {
-  const Disposition& c = model.params.disposition;
-  const AgentId i = model.graph.source(e), j = model.graph.target(e);
-  const AgentState& ai = s.agents[i];
-  double bloc = 0;  // the largest cohesion of an active bloc holding both
-  for (const CompiledBloc& b : model.blocs) {
-    if (b.from <= t && t <= b.until && b.member[i] && b.member[j]) bloc = std::max(bloc, b.cohesion);
-  }
-  return c.reward * d.edges[e].reward + c.affinity * s.edges[e].affinity +
-         c.values * ai.values * (1 - 2 * std::abs(ai.regime - s.agents[j].regime)) + c.bloc * bloc +
-         c.influence * ai.counter_influence * d.edges[e].gap;
+  // β_ij = 1.0 Rn_ij + 0.5 affinity_ij + 0.5 v_i (1 - 2|r_i - r_j|) + 0.5 bloc_ij + 0.5 χ_i gap_ij
+  return disposition_terms_of(s, model, d, t, e).beta;
 }
 
 void decide(const State& s, const Model& model, const Derived& d, std::span<const double> beta0, RunKey key,
@@ -412,108 +544,36 @@ void decide(const State& s, const Model& model, const Derived& d, std::span<cons
   const int h = di.main_threat;
   if (h >= 0) {
     const auto hh = static_cast<AgentId>(h);
-    const double threat = di.threat;  // T = T_ih
-    const double ph = d.agents[hh].power;
-    const double relh = share(ph, di.power);
     // Counterweights k ∈ N(i), k ≠ h, and capacity C = 1 - Π (1 - cw_ik).
     double none = 1;
     for (EdgeId e = first; e < last; ++e) {
-      const AgentId k = g.target(e);
-      if (k == hh) continue;
-      const auto kh = g.find_edge(k, hh);
-      const double a_kh = kh ? s.edges[*kh].alignment : 0.0;
-      const double a_ki = s.edges[g.reverse(e)].alignment;
-      const double cw = share(d.agents[k].power, ph) * (1 - a_kh) / 2 * (1 + a_ki) / 2 *
-                        std::max(d.edges[e].geo, s.agents[k].reach);
+      if (g.target(e) == hh) continue;
+      const double cw = counterweight_of(s, model, d, e, hh);
       out.cw[e] = cw;
       cw_max = std::max(cw_max, cw);
       none *= 1 - cw;
     }
     const double cap = 1 - none;
-    const EdgeId eh = *g.find_edge(i, hh);
-    const double q = ratio(d.edges[eh].reward, di.reward_sum);
-    const double mom = d.agents[hh].momentum_factor;  // exp(momentum (g_h - ḡ))
-    const double vh = di.exposure * d.edges[eh].dependence;
-    const double psi = ai.appeasement;
-    const double exh = di.exposure * di.hhi;
-
-    const double security[3] = {
-        1 - threat * (1 - cap),
-        1 - threat * (1 - psi * relh),
-        1 - threat * (1 - cap / 2) * (1 - psi * relh / 2),
-    };
-    const double prosperity[3] = {
-        1 - q * p.balance_cost,
-        1 + q * p.bandwagon_gain * mom,
-        1,
-    };
-    const double autonomy[3] = {
-        (1 - exh) * (1 - p.alliance_autonomy_cost * cap),
-        1 - (vh + (1 - vh) * p.subordination_cost * relh),
-        1 - exh,
-    };
-    for (int k = 0; k < 3; ++k) {
-      dec.utility[k] = ai.w.security * security[k] + ai.w.prosperity * prosperity[k] + ai.w.autonomy * autonomy[k];
-    }
+    // The outcome table (security, prosperity, autonomy) and the utilities.
+    const StrategyTable table = strategy_table_of(s, model, d, i, cap);
+    dec.utility = table.utility;
     dec.has_utility = true;
     dec.counterweight = cap;
-
-    int chosen = 0;
-    switch (ai.rule) {
-      case StrategyRule::kBalance: chosen = 0; break;
-      case StrategyRule::kBandwagon: chosen = 1; break;
-      case StrategyRule::kHedge: chosen = 2; break;
-      case StrategyRule::kAdaptive: {
-        const double umax = std::max({dec.utility[0], dec.utility[1], dec.utility[2]});
-        if (p.choice_temperature > 0) {
-          double weight[3], total = 0;
-          for (int k = 0; k < 3; ++k) {
-            weight[k] = std::exp((dec.utility[k] - umax) / p.choice_temperature);
-            total += weight[k];
-          }
-          const double u = random::uniform(key.seed, key.run, static_cast<std::uint64_t>(t), i,
-                                           random::kStrategyChoice, 0) * total;
-          double cumulative = 0;
-          chosen = 2;
-          for (int k = 0; k < 3; ++k) {
-            cumulative += weight[k];
-            if (cumulative > u) {
-              chosen = k;
-              break;
-            }
-          }
-        } else {
-          chosen = 0;  // largest U; ties: balance, bandwagon, hedge
-          for (int k = 1; k < 3; ++k) {
-            if (dec.utility[k] > dec.utility[chosen]) chosen = k;
-          }
-        }
-        break;
-      }
-    }
+    const int chosen = choose_of(ai, p, table.utility, key, t, i);
     dec.strategy = static_cast<Strategy>(chosen);
-    dec.security = security[chosen];
+    dec.security = table.security[chosen];
   }
 
   // Alignment: disposition anchored to the observed start, then the target.
-  const double kc = p.commitment;
   const double rate = std::min(1.0, p.adjustment_rate * model.dt);
   const double noise_scale = p.alignment_noise * std::sqrt(model.dt);
   const std::uint64_t draws = random::prefix(key.seed, key.run, static_cast<std::uint64_t>(t), i);
   for (EdgeId e = first; e < last; ++e) {
     const AgentId j = g.target(e);
-    const double beta = disposition(s, model, d, t, e);
-    const double b = clamp_unit(beta + p.anchoring * (model.a0[e] - beta0[e]));
-    double target = b;
-    if (h >= 0 && dec.strategy != Strategy::kHedge) {
-      const bool balance = dec.strategy == Strategy::kBalance;
-      if (static_cast<int>(j) == h) {
-        target = clamp_unit(balance ? b - kc : b + kc);
-      } else {
-        const double cwn = cw_max == 0 ? 0.0 : out.cw[e] / cw_max;
-        target = clamp_unit(balance ? b + kc * cwn : b - 0.5 * kc * cwn);
-      }
-    }
+    const double beta = disposition_terms_of(s, model, d, t, e).beta;
+    const double b = anchored_of(model, e, beta, beta0[e]);
+    const double cwn = cw_max == 0 ? 0.0 : out.cw[e] / cw_max;
+    const double target = target_of(model, b, dec.strategy, h >= 0, static_cast<int>(j) == h, cwn);
     const double a = s.edges[e].alignment;
     double next = a + rate * (target - a);
     if (p.alignment_noise > 0) {
@@ -595,6 +655,38 @@ void update(const State& s, const Model& model, const Derived& d, const Decision
   }
   a.gp = ai.gp * (1 + growth);
   a.m = dec.agents[i].military_share;
+}
+
+// --- Breakdowns (rules.hpp) ---------------------------------------------------
+
+ThreatTerms threat_terms(const State& s, const Model& model, const Derived& d, EdgeId e) {
+  return threat_terms_of(s, model, d, model.graph.source(e), e);
+}
+
+double counterweight(const State& s, const Model& model, const Derived& d, EdgeId e, AgentId h) {
+  return counterweight_of(s, model, d, e, h);
+}
+
+StrategyTable strategy_table(const State& s, const Model& model, const Derived& d, AgentId i, double capacity) {
+  return strategy_table_of(s, model, d, i, capacity);
+}
+
+Strategy choose_strategy(const State& s, const Model& model, const std::array<double, 3>& utility, RunKey key,
+                         int t, AgentId i) {
+  return static_cast<Strategy>(choose_of(s.agents[i], model.params, utility, key, t, i));
+}
+
+DispositionTerms disposition_terms(const State& s, const Model& model, const Derived& d, int t, EdgeId e) {
+  return disposition_terms_of(s, model, d, t, e);
+}
+
+double anchored_disposition(const Model& model, EdgeId e, double beta, double beta0) {
+  return anchored_of(model, e, beta, beta0);
+}
+
+double alignment_target(const Model& model, double b, Strategy strategy, bool has_threat, bool is_threat,
+                        double cwn) {
+  return target_of(model, b, strategy, has_threat, is_threat, cwn);
 }
 
 }  // namespace geosim::standard

@@ -22,6 +22,7 @@
 
 namespace fs = std::filesystem;
 using geosim::test::close_to;
+using geosim::test::entries;
 
 namespace {
 
@@ -301,13 +302,6 @@ Result geosim_cmd(const std::string& args, const fs::path& cwd = fs::current_pat
 }
 
 std::string scenario(const std::string& name) { return quote(std::string(GEOSIM_SOURCE_DIR) + "/scenarios/" + name); }
-
-std::vector<std::string> entries(const fs::path& dir) {
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  return names;
-}
 
 }  // namespace
 

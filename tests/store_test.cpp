@@ -556,10 +556,7 @@ TEST_CASE("store: export writes tidy CSV files atomically", "[store]") {
   export_csv(db, out, true);
   CHECK_FALSE(fs::exists(out / "mine.txt"));
   CHECK(fs::exists(out / "runs.csv"));
-  std::vector<std::string> entries;
-  for (const auto& entry : fs::directory_iterator(s.dir)) entries.push_back(entry.path().filename().string());
-  std::sort(entries.begin(), entries.end());
-  CHECK(entries == std::vector<std::string>{"csv", "sweep.db"});  // no temporary folder left
+  CHECK(geosim::test::entries(s.dir) == std::vector<std::string>{"csv", "sweep.db"});  // no temporary folder left
 }
 
 namespace {

@@ -92,4 +92,11 @@ std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
+std::vector<std::string> entries(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
 }  // namespace geosim::test

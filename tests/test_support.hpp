@@ -65,4 +65,7 @@ CommandResult run_geosim(const std::string& args, const std::filesystem::path& c
 std::string shell_quote(const std::string& s);
 std::string read_file(const std::filesystem::path& p);
 
+/// The names in folder `dir`, sorted (to check what a command left behind).
+std::vector<std::string> entries(const std::filesystem::path& dir);
+
 }  // namespace geosim::test

@@ -56,4 +56,16 @@ struct CompareCommand;
 CompareCommand& setup_compare(CLI::App& app);
 int run_compare(const CompareCommand& cmd, const std::string& command_line, Cluster& cluster);
 
+struct ExplainCommand;
+ExplainCommand& setup_explain(CLI::App& app);
+int run_explain(const ExplainCommand& cmd);
+
+struct GraphCommand;
+GraphCommand& setup_graph(CLI::App& app);
+int run_graph(const GraphCommand& cmd);
+
+struct ReportCommand;
+ReportCommand& setup_report(CLI::App& app);
+int run_report(const ReportCommand& cmd, const std::string& command_line);
+
 }  // namespace geosim::cli

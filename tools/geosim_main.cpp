@@ -128,8 +128,11 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
   auto& export_cmd = cli::setup_export(app);
   auto& sweep_cmd = cli::setup_sweep(app);
   auto& check_cmd = cli::setup_check(app);
+  auto& explain_cmd = cli::setup_explain(app);
+  auto& graph_cmd = cli::setup_graph(app);
+  auto& report_cmd = cli::setup_report(app);
 
-  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare", "check"});
+  if (const std::string message = unknown_command_message(argc, argv, {"run", "validate", "describe", "export", "sweep", "compare", "check", "explain", "graph", "report"});
       !message.empty()) {
     if (cluster.is_root()) fmt::print(stderr, "{}\n", message);
     return cli::kBadInput;
@@ -163,6 +166,9 @@ Run `geosim COMMAND --help` for the options of a command. Documentation: docs/cl
     if (app.got_subcommand("describe")) return cli::run_describe(describe_cmd);
     if (app.got_subcommand("export")) return cli::run_export(export_cmd);
     if (app.got_subcommand("check")) return cli::run_check(check_cmd, cli::command_line(argc, argv));
+    if (app.got_subcommand("explain")) return cli::run_explain(explain_cmd);
+    if (app.got_subcommand("graph")) return cli::run_graph(graph_cmd);
+    if (app.got_subcommand("report")) return cli::run_report(report_cmd, cli::command_line(argc, argv));
   } catch (...) {
     return report_failure(std::current_exception(), cluster);
   }

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # The main job: the bundled Mongolia scenario under the baseline and every
-# policy it declares, with RUNS runs each, then a report comparing them.
+# policy it declares, with RUNS runs each, then reports comparing them.
 #
 #   bash tools/mongolia.sh [OUT] [RUNS]     (defaults: results/mongolia_2019, 30)
 #
 # OUT/<policy>/ holds each policy's agents.csv, edges.csv, outcomes.csv and
 # manifest.json; OUT/report.md and OUT/summary.csv compare the policies with
-# the baseline on common random numbers. OUT appears only when everything is
+# the baseline on common random numbers; OUT/report.html is the same
+# comparison with figures (`geosim report`: the states over time, their
+# strategies, the network, a forest plot per outcome), one self-contained file
+# to open in a browser (docs/report.md). OUT appears only when everything is
 # written; an existing OUT is never touched (set FORCE=1 to replace it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -35,8 +38,10 @@ for policy in $("$geosim" describe "$scenario" --policies); do
   "$geosim" run "$scenario" --policy "$policy" --runs "$runs" --out "$tmp/$policy" --quiet
 done
 python3 "$root/tools/report.py" "$tmp" --scenario "$scenario"
+echo "mongolia.sh: HTML report (baseline and every policy, $runs runs each)" >&2
+"$geosim" report "$scenario" --runs "$runs" --powers CHN,RUS,USA,EU --out "$tmp/report.html" --quiet
 
 if [[ -e "$out" ]]; then rm -rf "$out"; fi
 mv "$tmp" "$out"
 trap - EXIT
-echo "mongolia.sh: results and report in $out (open $out/report.md)" >&2
+echo "mongolia.sh: results and reports in $out: open $out/report.html in a browser ($out/report.md: the tables as text)" >&2

@@ -17,7 +17,9 @@ packages=(
   catch2 libbenchmark-dev
   libsqlite3-dev sqlite3
   openmpi-bin libopenmpi-dev
-  python3
+  python3 python3-matplotlib python3-numpy
+  graphviz libgraphviz-dev
+  chromium fonts-dejavu-core
 )
 
 missing=()

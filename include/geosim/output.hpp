@@ -71,6 +71,12 @@ class Progress {
   std::chrono::steady_clock::time_point last_draw_;
 };
 
+/// The folder that a new output `path` (file or folder) goes into: its parent,
+/// or "." for a bare name. A missing folder is created (like mkdir -p): new
+/// folders are empty, so nothing the user had is touched if the job later
+/// fails. Throws UsageError naming the folder when it cannot be created.
+std::filesystem::path prepare_parent(const std::filesystem::path& path);
+
 /// Set by SIGINT/SIGTERM handlers (installed by the CLI); long jobs check it
 /// between units of work and stop with Interrupted.
 bool interrupted() noexcept;
