@@ -167,6 +167,22 @@ def agent_figure(data, agent, great_powers, event_years, partners_text):
     return to_svg(fig)
 
 
+def _strategy_cells(ax, cells, cmap, vmin, vmax, agents, years, extent, event_years, linewidth):
+    """Draws one strategy panel: a cell per agent (row) and step (column),
+    agent names on the y axis, calendar years on the x axis, events dotted."""
+    dy = years[1] - years[0] if len(years) > 1 else 1.0
+    im = ax.imshow(np.ma.masked_invalid(cells), cmap=cmap, vmin=vmin, vmax=vmax, aspect="auto", extent=extent,
+                   interpolation="nearest")
+    ax.set_yticks(range(len(agents)))
+    ax.set_yticklabels(agents)
+    ax.grid(False)
+    _year_axis(ax, years)
+    ax.set_xlim(extent[0], extent[1])
+    for y in event_years:
+        ax.axvline(y - dy / 2, color="black", linestyle=(0, (2, 2)), linewidth=linewidth)
+    return im
+
+
 def strategy_figure(data, agents, event_years, run_pos=0):
     """The strategy each agent chose at each step: one run as colour cells,
     many runs as the share of runs choosing each strategy."""
@@ -181,15 +197,7 @@ def strategy_figure(data, agents, event_years, run_pos=0):
         cmap = ListedColormap([STRATEGY_COLORS[s] for s in ("balance", "bandwagon", "hedge")])
         cmap.set_bad("#dddddd")
         fig, ax = plt.subplots(figsize=(13.2, 0.34 * n + 1.25), constrained_layout=True)
-        ax.imshow(np.ma.masked_invalid(codes), cmap=cmap, vmin=-0.5, vmax=2.5, aspect="auto", extent=extent,
-                  interpolation="nearest")
-        ax.set_yticks(range(n))
-        ax.set_yticklabels(agents)
-        ax.grid(False)
-        _year_axis(ax, years)
-        ax.set_xlim(extent[0], extent[1])
-        for y in event_years:
-            ax.axvline(y - dy / 2, color="black", linestyle=(0, (2, 2)), linewidth=1.0)
+        _strategy_cells(ax, codes, cmap, -0.5, 2.5, agents, years, extent, event_years, 1.0)
         handles = [Patch(color=STRATEGY_COLORS[s], label=s) for s in ("balance", "bandwagon", "hedge")]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.01), ncol=3, frameon=False,
                   fontsize=9.5, handlelength=1.4)
@@ -209,16 +217,8 @@ def strategy_figure(data, agents, event_years, run_pos=0):
     for k, (ax, name) in enumerate(zip(axes, ("balance", "bandwagon", "hedge"))):
         cmap = LinearSegmentedColormap.from_list(name, ["#ffffff", STRATEGY_COLORS[name]])
         cmap.set_bad("#dddddd")
-        im = ax.imshow(np.ma.masked_invalid(shares[k]), cmap=cmap, vmin=0, vmax=1, aspect="auto",
-                       extent=extent, interpolation="nearest")
+        im = _strategy_cells(ax, shares[k], cmap, 0, 1, agents, years, extent, event_years, 0.9)
         ax.set_title(f"{name}: share of runs", loc="left", color=STRATEGY_COLORS[name])
-        ax.set_yticks(range(n))
-        ax.set_yticklabels(agents)
-        ax.grid(False)
-        _year_axis(ax, years)
-        ax.set_xlim(extent[0], extent[1])
-        for y in event_years:
-            ax.axvline(y - dy / 2, color="black", linestyle=(0, (2, 2)), linewidth=0.9)
         cb = fig.colorbar(im, ax=ax, fraction=0.05, pad=0.02, ticks=[0, 0.5, 1])
         cb.ax.set_yticklabels(["0%", "50%", "100%"])
         cb.ax.tick_params(labelsize=8.5)
