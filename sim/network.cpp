@@ -131,13 +131,23 @@ std::string dot_quoted(std::string_view s) {
   for (char c : s) {
     if (c == '"') {
       out += "\\\"";
-    } else if (c == '\n' || c == '\r') {
-      out += ' ';
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += ' ';  // newlines, and control characters that a terminal would obey
     } else if (c != '\\') {
       out += c;
     }
   }
   return out + "\"";
+}
+
+// Text for a `//` comment line: control characters (a newline would end the
+// comment and let a scenario's name inject DOT statements) become spaces.
+std::string comment_text(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  }
+  return out;
 }
 
 // Text inside a Graphviz HTML-like label.
@@ -149,9 +159,8 @@ std::string html_escaped(std::string_view s) {
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
-      case '\n':
-      case '\r': out += ' '; break;
-      default: out += c;
+      default:  // control characters (newlines, a terminal's escapes) become spaces
+        out += static_cast<unsigned char>(c) < 0x20 || c == 0x7f ? ' ' : c;
     }
   }
   return out;
@@ -578,8 +587,8 @@ double trade_pen_width(double trade) { return 0.6 + 1.3 * std::log10(1 + std::ma
 
 std::string network_dot(const NetworkPicture& p) {
   std::string s;
-  s += fmt::format("// geosim graph: {}, policy {}, run {}, seed {}, step {} (year {})\n", p.scenario, p.policy, p.run,
-                   p.seed, p.step, year_text(p.year));
+  s += fmt::format("// geosim graph: {}, policy {}, run {}, seed {}, step {} (year {})\n", comment_text(p.scenario),
+                   comment_text(p.policy), p.run, p.seed, p.step, year_text(p.year));
   s += "// Lay out with neato (Graphviz); docs/graph.md explains the encoding.\n";
   s += "graph geosim {\n";
   s += fmt::format(

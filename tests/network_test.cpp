@@ -274,6 +274,65 @@ TEST_CASE("graph: the DOT of the triad, checked by hand", "[graph]") {
   CHECK_FALSE(d.edges.at({"BER", "FAR"}).dashed);
 }
 
+TEST_CASE("graph: text from the scenario cannot add DOT statements", "[graph][security]") {
+  using namespace geosim;
+  // A scenario's name, a node id and a tooltip are the only free text in the
+  // DOT. A newline in the name must not end the leading comment, a quote must
+  // not end a string, and nothing may become an attribute such as image=,
+  // with which Graphviz would read a file the user never named.
+  NetworkPicture p;
+  p.scenario = "Evil\nzz [image=\"/etc/hostname\"];\r\n// \x1b[31m";
+  p.policy = "base\nline";
+  p.nodes.push_back(NetworkNode{"A\"] x [image=\"/etc/hostname", 0.5, Strategy::kHedge, {}});
+  p.nodes.push_back(NetworkNode{"B", 0.5, Strategy::kBalance, {}});
+  NetworkEdge e;
+  e.a = 0;
+  e.b = 1;
+  p.edges = {e};
+  p.related_pairs = 1;
+  const std::string dot = network_dot(p);
+  std::istringstream lines(dot);
+  std::string line;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    ++n;
+    INFO("line " << n << ": " << line);
+    // Every line is a comment, the graph's braces, or a statement geosim writes.
+    CHECK((line.rfind("//", 0) == 0 || line.rfind("graph geosim {", 0) == 0 || line.rfind("  ", 0) == 0 ||
+           line == "}"));
+    for (char c : line) CHECK((static_cast<unsigned char>(c) >= 0x20 || c == '\t'));
+  }
+  CHECK(dot.rfind("// geosim graph: Evil zz [image=", 0) == 0);  // still in the comment line
+  // Outside comments, quoted strings and HTML-like labels <...>, no text of the
+  // scenario's remains: image= never appears as an attribute.
+  std::istringstream again(dot);
+  while (std::getline(again, line)) {
+    if (line.rfind("//", 0) == 0) continue;
+    std::string code;
+    int angle = 0;
+    bool quoted = false;
+    for (std::size_t k = 0; k < line.size(); ++k) {
+      const char c = line[k];
+      if (quoted) {
+        if (c == '\\') ++k;
+        else if (c == '"') quoted = false;
+      } else if (angle > 0) {
+        angle += c == '<' ? 1 : c == '>' ? -1 : 0;
+      } else if (c == '"') {
+        quoted = true;
+      } else if (c == '<') {
+        angle = 1;
+      } else {
+        code += c;
+      }
+    }
+    INFO(line);
+    CHECK(code.find("image") == std::string::npos);
+    CHECK(!quoted);
+    CHECK(angle == 0);
+  }
+}
+
 TEST_CASE("graph: the edge filter keeps the most trade and every main threat", "[graph]") {
   using namespace geosim;
   NetworkPicture p;
