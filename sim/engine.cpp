@@ -91,6 +91,9 @@ void Simulator::run(const Model& model, RunKey key, const StepObserver& observe)
     for_each_agent(n, [&](std::size_t i) {
       rules::decide(now, model, derived, beta0, key, t, static_cast<AgentId>(i), decisions);
     });
+    // Nothing infinite, NaN or negative where the model keeps a stock >= 0
+    // may reach the record: the run stops here instead (ModelError).
+    rules::check_numbers(now, model, derived, decisions, key, t);
     // (4) record
     if (observe) observe(StepView{model, key, t, model.start + t * model.dt, now, derived, decisions});
     // (5) update

@@ -14,7 +14,11 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "geosim/engine.hpp"
+#include "geosim/error.hpp"
+#include "geosim/load.hpp"
 #include "geosim/model.hpp"
 #include "geosim/observe.hpp"
 #include "geosim/random.hpp"
@@ -586,4 +590,75 @@ TEST_CASE("engine: the row of step t shows the state after step t's events", "[e
   CHECK(gdp[1] == 1.0);
   CHECK(gdp[2] < 1.0);
   CHECK(gdp[4] == 1.0);
+}
+
+// --- The numbers guard (docs/model.md, "When a run stops") --------------------
+
+namespace {
+
+geosim::Scenario guard_world(double growth_a, double dt, double momentum = 10) {
+  return geosim::load_scenario_from_string(
+      fmt::format("geosim: 1\nname: guard\ntime: {{steps: 4, dt: {}}}\nparameters: {{momentum: {}}}\n"
+                  "agents:\n  - {{id: AAA, gdp: 100, growth: {}}}\n  - {{id: BBB, gdp: 100}}\n"
+                  "relations:\n  - {{between: [AAA, BBB], exports: 10, investment: 5}}\n",
+                  geosim::format_number(dt), geosim::format_number(momentum), geosim::format_number(growth_a)),
+      "guard.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("guard: growth of exactly -1/dt takes potential GDP to 0 and the run goes on", "[engine][guard]") {
+  const geosim::Model model = geosim::compile(guard_world(-4, 0.25));
+  std::vector<double> gp;
+  geosim::simulate(model, {1, 0}, [&](const geosim::StepView& v) { gp.push_back(v.state.agents[0].gp); });
+  REQUIRE(gp.size() == 4);
+  CHECK(gp[0] == 100);
+  CHECK(gp[1] == 0);  // 100 (1 + 0.25 (-4)) = 0 exactly
+  CHECK(gp[3] == 0);
+}
+
+TEST_CASE("guard: a potential GDP driven below 0 stops the run at the step that would record it",
+          "[engine][guard]") {
+  const geosim::Model model = geosim::compile(guard_world(-3, 0.5));  // 1 + 0.5 (-3) = -0.5
+  std::vector<int> recorded;
+  try {
+    geosim::simulate(model, {1, 7}, [&](const geosim::StepView& v) { recorded.push_back(v.step); });
+    FAIL("the run went on with a negative GDP");
+  } catch (const geosim::ModelError& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(message.find("run 7 stopped at step 1") != std::string::npos);
+    CHECK(message.find("potential GDP of AAA is negative (-50.0)") != std::string::npos);
+    CHECK(message.find("below -1/dt = -2.0") != std::string::npos);
+  }
+  CHECK(recorded == std::vector<int>{0});  // step 0 was fine; nothing of step 1 was recorded
+}
+
+TEST_CASE("guard: an overflow (momentum times a growth gap) stops the run naming the quantity", "[engine][guard]") {
+  // exp(1000 (g_i - mean g)) with a gap of 1: beyond double precision.
+  const geosim::Model model = geosim::compile(guard_world(2, 0.1, 1000));
+  try {
+    geosim::simulate(model, {1, 0}, {});
+    FAIL("the run went on with an infinite momentum factor");
+  } catch (const geosim::ModelError& e) {
+    const std::string message = e.what();
+    INFO(message);
+    CHECK(message.find("stopped at step 0") != std::string::npos);
+    CHECK(message.find("momentum factor of AAA is inf") != std::string::npos);
+  }
+}
+
+TEST_CASE("guard: the stop is the same on 1 and 2 threads", "[engine][guard][determinism]") {
+  const geosim::Model model = geosim::compile(guard_world(-3, 0.5));
+  std::string one, two;
+  {
+    const geosim::ThreadLimit limit(1);
+    try { geosim::simulate(model, {1, 0}, {}); } catch (const geosim::ModelError& e) { one = e.what(); }
+  }
+  {
+    const geosim::ThreadLimit limit(2);
+    try { geosim::simulate(model, {1, 0}, {}); } catch (const geosim::ModelError& e) { two = e.what(); }
+  }
+  CHECK(!one.empty());
+  CHECK(one == two);
 }

@@ -67,6 +67,18 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// A run that cannot go on: the standard rule set, applied as written, made
+/// a number that no output may hold: infinity or NaN (a value beyond double
+/// precision), or a negative potential GDP, trade flow, investment stock or
+/// aid (docs/model.md, "When a run stops"). The message names the run, the
+/// step, the agent or edge and the quantity, and says which input causes it.
+/// Only the run fails: `geosim run` writes nothing (exit status 1), a sweep
+/// records the run as failed and goes on.
+class ModelError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 /// A violated internal invariant: a bug in geosim, never the user's fault.
 class InternalError : public std::logic_error {
  public:

@@ -53,6 +53,15 @@ void decide(const State& s, const Model& model, const Derived& d, std::span<cons
 void update(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key,
             int t, AgentId i, State& next);
 
+/// Between phases 3 and 4 of step t: throws ModelError at the first number
+/// (agents in index order, then edges) that no output may hold: infinity or
+/// NaN anywhere in the state, the derived values or the decisions, or a
+/// negative potential GDP, exports, investment or aid (docs/model.md, "When a
+/// run stops"). The formulas are not changed: a run either records numbers
+/// that are all finite and in range, or stops here, the same way on every
+/// thread count.
+void check_numbers(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key, int t);
+
 // --- Breakdowns ---------------------------------------------------------------
 //
 // Pieces of the phases above for one agent or one edge, read-only. The phases
