@@ -435,24 +435,37 @@ CompareReport compare_job(const Scenario& scenario, std::string_view scenario_te
     dir->write("runs.csv", runs_csv(r));
 
     if (store) {
-      // Run id p·N + r: point 0, replicate r, the policy's name.
-      store->write_points({{}});
-      std::vector<RunResult> batch;
-      for (std::size_t p = 0; p < r.policies.size(); ++p) {
-        for (std::size_t k = 0; k < r.values[p].size(); ++k) {
-          RunResult result;
-          result.key = RunKeyRow{p * options.runs + k, 0, k, r.policies[p], seed};
-          result.wall_s = r.wall_s[p][k];
-          result.outcomes = r.values[p][k];
-          batch.push_back(std::move(result));
-          if (batch.size() == 4096) {
-            store->write_batch(batch);
-            batch.clear();
+      try {
+        // Run id p·N + r: point 0, replicate r, the policy's name.
+        store->write_points({{}});
+        std::vector<RunResult> batch;
+        for (std::size_t p = 0; p < r.policies.size(); ++p) {
+          for (std::size_t k = 0; k < r.values[p].size(); ++k) {
+            RunResult result;
+            result.key = RunKeyRow{p * options.runs + k, 0, k, r.policies[p], seed};
+            result.wall_s = r.wall_s[p][k];
+            result.outcomes = r.values[p][k];
+            batch.push_back(std::move(result));
+            if (batch.size() == 4096) {
+              store->write_batch(batch);
+              batch.clear();
+            }
           }
         }
+        store->write_batch(batch);
+        store->close();
+      } catch (const UsageError&) {
+        throw;
+      } catch (const Interrupted&) {
+        throw;
+      } catch (const std::runtime_error& e) {
+        // A full disk, say: nothing of the comparison is kept (the database
+        // is removed, the folder never appears); say so and what to do.
+        throw std::runtime_error(fmt::format(
+            "{}; the comparison was not saved: the database '{}' was removed and the folder '{}' was not written; "
+            "free space (or choose another --db) and run again",
+            e.what(), options.db.string(), dir->final_path().string()));
       }
-      store->write_batch(batch);
-      store->close();
     }
 
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

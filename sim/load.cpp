@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -219,7 +220,8 @@ PathKind path_kind(std::string_view path) {
 
 class Loader {
  public:
-  Loader(std::string_view text, const std::string& file_name) : text_(text), sink_(file_name, text) {}
+  Loader(std::string_view text, const std::string& file_name, const Limits& limits)
+      : text_(text), sink_(file_name, text), limits_(limits) {}
 
   Scenario load();
 
@@ -274,6 +276,7 @@ class Loader {
 
   std::string_view text_;
   DiagnosticSink sink_;
+  Limits limits_;
   Scenario s_;
 
   /// time.steps when it is given and valid; rules that compare with it are
@@ -287,6 +290,18 @@ class Loader {
   /// once, not again at every reference), with the mark of its declaration.
   std::vector<std::string> declared_ids_;
   std::vector<YAML::Mark> declared_id_marks_;
+  /// declared_ids_ as id → index, so that a reference costs the same with
+  /// ten agents as with ten thousand.
+  std::unordered_map<std::string, std::size_t> declared_index_;
+  /// Each declared relation's pair, smaller id first, separated by a NUL
+  /// byte (ids hold none) → its index in s_.relations.
+  std::unordered_map<std::string, std::size_t> relation_index_;
+  static std::string pair_key(std::string_view x, std::string_view y) {
+    std::string key(std::min(x, y));
+    key += '\0';
+    key += std::max(x, y);
+    return key;
+  }
   /// Marks of the `between` of each entry of s_.relations, for duplicates.
   std::vector<YAML::Mark> relation_marks_;
   /// The `sweep.parameters` entry of each of s_.sweep->parameters.
@@ -321,7 +336,7 @@ std::optional<std::string> Loader::agent_ref(const YAML::Node& value, const YAML
   auto id = detail::read_string(sink_, value, subject);
   if (!id) return std::nullopt;
   if (!agents_known_) return id;
-  if (std::find(declared_ids_.begin(), declared_ids_.end(), *id) != declared_ids_.end()) return id;
+  if (declared_index_.contains(*id)) return id;
   const std::vector<std::string_view> ids(declared_ids_.begin(), declared_ids_.end());
   sink_.error(at, fmt::format("undeclared agent '{}' {}{}", *id, where, detail::did_you_mean(*id, ids)));
   return std::nullopt;
@@ -348,12 +363,18 @@ std::optional<std::pair<std::string, std::string>> Loader::agent_pair(const Fiel
 }
 
 bool Loader::relation_declared(std::string_view x, std::string_view y) const {
-  return !relations_known_ || !agents_known_ || s_.find_relation(x, y) != nullptr;
+  return !relations_known_ || !agents_known_ || relation_index_.contains(pair_key(x, y));
 }
 
 // --- Top level ------------------------------------------------------------
 
 Scenario Loader::load() {
+  // Depth and expanded size first, from parse events only: a file that
+  // would take yaml-cpp (or a walk of its tree) too deep or too long is
+  // refused before any tree exists.
+  if (!detail::check_yaml_shape(sink_, text_, limits_.yaml_depth, limits_.yaml_nodes)) {
+    throw ScenarioError(sink_.sorted());
+  }
   YAML::Node root;
   try {
     const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text_));
@@ -429,7 +450,14 @@ Scenario Loader::load() {
 
 void Loader::read_time(const Field& f) {
   MapReader m(sink_, f.value, "time", "in time", false, f.mark());
-  if (auto g = m.require("steps")) steps_ = detail::read_int(sink_, *g, "time.steps", detail::kMinSteps);
+  if (auto g = m.require("steps")) {
+    steps_ = detail::read_int(sink_, *g, "time.steps", detail::kMinSteps);
+    if (steps_ && static_cast<std::uint64_t>(*steps_) > limits_.steps) {
+      sink_.error(g->mark(), fmt::format("time.steps is {}, more than the limit of {} steps {}", *steps_,
+                                         limits_.steps, limit_hint("steps")));
+      steps_.reset();  // rules that compare with it are skipped
+    }
+  }
   if (steps_) s_.time.steps = *steps_;
   if (auto g = m.get("start")) {
     if (auto v = detail::read_number(sink_, *g, "time.start", detail::kStartRange)) s_.time.start = *v;
@@ -492,6 +520,11 @@ void Loader::read_agents(const Field& f) {
     sink_.error(f.mark(), "agents must list at least one agent");
     return;
   }
+  if (f.value.size() > limits_.agents) {
+    sink_.error(f.mark(), fmt::format("agents lists {} agents, more than the limit of {} {}", f.value.size(),
+                                      limits_.agents, limit_hint("agents")));
+    return;
+  }
   agents_known_ = true;
   // Ids first, so that the agents' own checks (none refer to other agents
   // yet) and every later section see the complete list.
@@ -511,12 +544,13 @@ void Loader::read_agent(const YAML::Node& node, std::size_t index) {
       a.id = *id;
       keep = true;
       if (const std::string problem = id_problem(*id); !problem.empty()) sink_.error(f->mark(), problem);
-      const auto it = std::find(declared_ids_.begin(), declared_ids_.end(), *id);
-      if (it != declared_ids_.end()) {
-        sink_.error(f->mark(), fmt::format("duplicate agent id '{}'", *id),
-                    declared_id_marks_[static_cast<std::size_t>(it - declared_ids_.begin())], "first declared here");
+      const auto it = declared_index_.find(*id);
+      if (it != declared_index_.end()) {
+        sink_.error(f->mark(), fmt::format("duplicate agent id '{}'", *id), declared_id_marks_[it->second],
+                    "first declared here");
         keep = false;
       } else {
+        declared_index_.emplace(*id, declared_ids_.size());
         declared_ids_.push_back(*id);
         declared_id_marks_.push_back(f->mark());
       }
@@ -597,6 +631,12 @@ void Loader::read_relations(const Field& f) {
     relations_known_ = false;
     return;
   }
+  if (items->size() > limits_.relations) {
+    sink_.error(f.mark(), fmt::format("relations lists {} relations, more than the limit of {} {}", items->size(),
+                                      limits_.relations, limit_hint("relations")));
+    relations_known_ = false;
+    return;
+  }
   for (std::size_t i = 0; i < items->size(); ++i) read_relation((*items)[i], i);
 }
 
@@ -618,20 +658,21 @@ void Loader::read_relation(const YAML::Node& node, std::size_t index) {
       r.a = pair->first;
       r.b = pair->second;
       keep = true;
-      for (std::size_t j = 0; j < s_.relations.size(); ++j) {
+      if (const auto found = relation_index_.find(pair_key(r.a, r.b)); found != relation_index_.end()) {
+        const std::size_t j = found->second;
         const RelationSpec& q = s_.relations[j];
-        if ((q.a == r.a && q.b == r.b) || (q.a == r.b && q.b == r.a)) {
-          const std::string message =
-              q.a == r.a ? fmt::format("duplicate relation {}", r.label())
-                         : fmt::format("duplicate relation {}: the pair is declared already as {}", r.label(),
-                                       q.label());
-          sink_.error(f->mark(), message + "; each pair is declared once", relation_marks_[j],
-                      "first declared here");
-          keep = false;
-          break;
-        }
+        const std::string message =
+            q.a == r.a ? fmt::format("duplicate relation {}", r.label())
+                       : fmt::format("duplicate relation {}: the pair is declared already as {}", r.label(),
+                                     q.label());
+        sink_.error(f->mark(), message + "; each pair is declared once", relation_marks_[j],
+                    "first declared here");
+        keep = false;
       }
-      if (keep) relation_marks_.push_back(f->mark());
+      if (keep) {
+        relation_index_.emplace(pair_key(r.a, r.b), relation_marks_.size());
+        relation_marks_.push_back(f->mark());
+      }
     }
   }
   if (auto f = m.get("border")) {
@@ -1452,6 +1493,9 @@ void Loader::check_sweep_paths() {
         if (std::floor(p.value) != p.value || p.value < static_cast<double>(kind.min_whole)) {
           sink_.error(node.Mark(),
                       fmt::format("{} must be whole numbers >= {}, got {}", subject, kind.min_whole, got));
+        } else if (dim.path == "time.steps" && p.value > static_cast<double>(limits_.steps)) {
+          sink_.error(node.Mark(), fmt::format("{} is {}, more than the limit of {} steps {}", subject, got,
+                                               limits_.steps, limit_hint("steps")));
         }
       } else if (!detail::in_range(p.value, kind.range)) {
         sink_.error(node.Mark(), detail::range_message(subject, kind.range, got));
@@ -1462,24 +1506,118 @@ void Loader::check_sweep_paths() {
 
 }  // namespace
 
-Scenario load_scenario_from_string(std::string_view yaml, const std::string& file_name) {
-  return Loader(yaml, file_name).load();
+// --- Limits ---------------------------------------------------------------
+
+namespace {
+
+constexpr std::uint64_t kMaxInt = 2'147'483'647;
+
+constexpr std::array<LimitInfo, 7> kLimitTable = {{
+    {"file-size", "GEOSIM_MAX_FILE_SIZE", &Limits::file_size, std::uint64_t{1} << 40,
+     "bytes of a scenario file (K, M, G: KiB, MiB, GiB)"},
+    {"yaml-depth", "GEOSIM_MAX_YAML_DEPTH", &Limits::yaml_depth, 1000, "nesting of YAML lists and mappings"},
+    {"yaml-nodes", "GEOSIM_MAX_YAML_NODES", &Limits::yaml_nodes, std::uint64_t{1} << 40,
+     "YAML nodes, aliases expanded"},
+    {"agents", "GEOSIM_MAX_AGENTS", &Limits::agents, kMaxInt, "agents of a scenario"},
+    {"relations", "GEOSIM_MAX_RELATIONS", &Limits::relations, kMaxInt / 2, "relations of a scenario"},
+    {"steps", "GEOSIM_MAX_STEPS", &Limits::steps, kMaxInt, "steps of a run (time.steps, --steps)"},
+    {"runs", "GEOSIM_MAX_RUNS", &Limits::runs, std::uint64_t{1} << 40,
+     "runs of one command (run, compare and check --runs; sweep points x replicates)"},
+}};
+
+}  // namespace
+
+std::span<const LimitInfo> limit_table() { return kLimitTable; }
+
+const LimitInfo* find_limit(std::string_view name) {
+  for (const LimitInfo& l : kLimitTable) {
+    if (l.name == name) return &l;
+  }
+  return nullptr;
 }
 
-Scenario load_scenario(const std::filesystem::path& path) {
+std::optional<std::uint64_t> parse_limit_value(const LimitInfo& info, std::string_view text) {
+  std::uint64_t scale = 1;
+  if (info.name == "file-size" && !text.empty()) {
+    switch (text.back()) {
+      case 'K': case 'k': scale = std::uint64_t{1} << 10; break;
+      case 'M': case 'm': scale = std::uint64_t{1} << 20; break;
+      case 'G': case 'g': scale = std::uint64_t{1} << 30; break;
+      default: break;
+    }
+    if (scale != 1) text.remove_suffix(1);
+  }
+  if (text.empty() || text.size() > 19 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  std::uint64_t value = 0;
+  for (char c : text) value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  if (value == 0 || value > info.max / scale) return std::nullopt;
+  return value * scale;
+}
+
+std::string limit_hint(std::string_view name) {
+  const LimitInfo* info = find_limit(name);
+  if (!info) return {};
+  return fmt::format("(limit {}; raise it with --limit {}=N or {}=N)", info->name, info->name, info->env);
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  constexpr std::array<std::string_view, 4> kUnits = {"KiB", "MiB", "GiB", "TiB"};
+  if (bytes < 1024) return fmt::format("{} bytes", bytes);
+  double value = static_cast<double>(bytes);
+  std::size_t unit = 0;
+  value /= 1024;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  return fmt::format("{:.{}f} {}", value, value == std::floor(value) ? 0 : 1, kUnits[unit]);
+}
+
+/// "the file is 70 MiB (73400320 bytes), larger than ..." for a file whose
+/// size is known, "the file is larger than ..." otherwise (a pipe).
+std::string file_size_message(std::optional<std::uint64_t> size, std::uint64_t limit) {
+  auto bytes = [](std::uint64_t n) {
+    return n < 1024 ? format_bytes(n) : fmt::format("{} ({} bytes)", format_bytes(n), n);
+  };
+  const std::string what = size ? fmt::format("the file is {},", bytes(*size)) : std::string("the file is");
+  return fmt::format("{} larger than the limit of {} {}", what, bytes(limit), limit_hint("file-size"));
+}
+
+Scenario load_scenario_from_string(std::string_view yaml, const std::string& file_name, const Limits& limits) {
+  if (yaml.size() > limits.file_size) {
+    throw ScenarioError(file_name, file_size_message(yaml.size(), limits.file_size));
+  }
+  return Loader(yaml, file_name, limits).load();
+}
+
+Scenario load_scenario(const std::filesystem::path& path, const Limits& limits) {
   const std::string name = path.string();
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) throw ScenarioError(name, "cannot read file: it is a directory");
+  if (std::filesystem::is_regular_file(path, ec)) {
+    const std::uintmax_t size = std::filesystem::file_size(path, ec);
+    if (!ec && size > limits.file_size) throw ScenarioError(name, file_size_message(size, limits.file_size));
+  }
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr) {
     std::string reason = std::strerror(errno);
     if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
     throw ScenarioError(name, "cannot read file: " + reason);
   }
+  // Never more than the limit (and one byte to notice it), whatever the
+  // file is: a pipe or /dev/zero cannot fill the memory.
   std::string text;
   char buffer[65536];
   std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) text.append(buffer, n);
+  while ((n = std::fread(buffer, 1, sizeof buffer, file)) > 0) {
+    text.append(buffer, n);
+    if (text.size() > limits.file_size) {
+      std::fclose(file);
+      throw ScenarioError(name, file_size_message(std::nullopt, limits.file_size));
+    }
+  }
   const bool failed = std::ferror(file) != 0;
   const int error = errno;
   std::fclose(file);
@@ -1488,7 +1626,7 @@ Scenario load_scenario(const std::filesystem::path& path) {
     if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
     throw ScenarioError(name, "cannot read file: " + reason);
   }
-  return load_scenario_from_string(text, name);
+  return load_scenario_from_string(text, name, limits);
 }
 
 }  // namespace geosim

@@ -6,6 +6,8 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <string_view>
+#include <unordered_map>
 
 #include "geosim/error.hpp"
 
@@ -308,10 +310,17 @@ Scenario with_policy(const Scenario& s, std::string_view name) {
     GEOSIM_ASSERT(field, "policy parameter was validated at load: " + pp.name);
     *field = pp.value;
   }
+  // Ids are unique (checked at load): one index for every patch, instead of
+  // a scan of the agents per patch.
+  std::unordered_map<std::string_view, std::size_t> index_of;
+  if (!p->agents.empty()) {
+    index_of.reserve(out.agents.size());
+    for (std::size_t i = 0; i < out.agents.size(); ++i) index_of.emplace(out.agents[i].id, i);
+  }
   for (const AgentPatch& ap : p->agents) {
-    const auto index = out.agent_index(ap.agent);
-    GEOSIM_ASSERT(index.has_value(), "policy agent was validated at load: " + ap.agent);
-    AgentSpec& a = out.agents[*index];
+    const auto found = index_of.find(ap.agent);
+    GEOSIM_ASSERT(found != index_of.end(), "policy agent was validated at load: " + ap.agent);
+    AgentSpec& a = out.agents[found->second];
     if (ap.strategy) a.strategy = *ap.strategy;
     if (ap.attribute) set(a, *ap.attribute, ap.value);
   }

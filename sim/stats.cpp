@@ -1,5 +1,7 @@
 #include "geosim/stats.hpp"
 
+#include <math.h>  // lgamma_r (POSIX; see log_gamma)
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -29,6 +31,15 @@ double lgamma_correction(double x) {
   return sum * r;
 }
 
+// lgamma(x) without a data race: std::lgamma also stores the sign of Γ(x) in
+// the global `signgam`, a write that races when rows are summarized on
+// several threads (summarize in compare.cpp); lgamma_r returns the sign
+// instead. Same value as std::lgamma.
+double log_gamma(double x) {
+  int sign = 0;
+  return ::lgamma_r(x, &sign);
+}
+
 // log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b), written so that large
 // arguments do not cancel (as R's lbeta does): with the Stirling terms
 // combined by hand, only the small corrections are subtracted.
@@ -41,9 +52,9 @@ double log_beta(double a, double b) {
   }
   if (q >= 10) {
     const double corr = lgamma_correction(q) - lgamma_correction(p + q);
-    return std::lgamma(p) + corr + p - p * std::log(p + q) + (q - 0.5) * std::log1p(-p / (p + q));
+    return log_gamma(p) + corr + p - p * std::log(p + q) + (q - 0.5) * std::log1p(-p / (p + q));
   }
-  return std::lgamma(p) + std::lgamma(q) - std::lgamma(p + q);
+  return log_gamma(p) + log_gamma(q) - log_gamma(p + q);
 }
 
 // The continued fraction of I_x(a, b) (Numerical Recipes' betacf, modified

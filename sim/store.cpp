@@ -7,6 +7,9 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,6 +21,7 @@
 #include <iterator>
 #include <limits>
 #include <span>
+#include <sstream>
 #include <system_error>
 #include <utility>
 
@@ -51,21 +55,82 @@ namespace {
 
 // --- SQLite wrappers ------------------------------------------------------------
 
+// A database file whose contents SQLite found damaged (SQLITE_CORRUPT). The
+// store turns it into a UsageError where it refuses to resume such a file.
+class DamagedDatabase : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 // SQLite's error for `rc` on `db`, turned into the exception of its kind:
 // a constraint violated by an INSERT is a bug of the caller (InternalError);
-// a file that is not a database is the user's (UsageError); the rest is the
-// system's (std::runtime_error: disk full, I/O error, permissions).
+// a file that is not a database is the user's (UsageError); a damaged file
+// is a DamagedDatabase; the rest is the system's (std::runtime_error: disk
+// full, I/O error, permissions), said in words with what to do.
 [[noreturn]] void throw_sqlite(sqlite3* db, int rc, const std::string& file, std::string_view what) {
   const std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  switch (rc & 0xff) {
+  const int sys = db != nullptr ? sqlite3_system_errno(db) : 0;
+  const int code = rc & 0xff;
+  if (code == SQLITE_FULL || (code == SQLITE_IOERR && (sys == ENOSPC || sys == EDQUOT))) {
+    throw std::runtime_error(fmt::format("{} writing results database '{}' (free space first)",
+                                         sys == EDQUOT ? "disk quota exceeded" : "no space left on device", file));
+  }
+  switch (code) {
     case SQLITE_CONSTRAINT:
       throw InternalError(fmt::format("results database '{}': {}: {}", file, what, message));
     case SQLITE_NOTADB:
-      throw UsageError(fmt::format("'{}' is not a geosim results database ({})", file, message));
+      // SQLite knows its files by their first 100 bytes: one of another
+      // kind and a database whose header was overwritten look the same.
+      throw UsageError(fmt::format(
+          "'{}' is not a geosim results database ({}), or its header (the first 100 bytes) is damaged; it was left "
+          "as it was; give the right file, or a backup copy of it",
+          file, message));
+    case SQLITE_CORRUPT:
+      throw DamagedDatabase(fmt::format("'{}' is damaged ({})", file, message));
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       throw std::runtime_error(
           fmt::format("results database '{}' is locked by another process ({}: {})", file, what, message));
+    case SQLITE_IOERR: {
+      // SQLite does not pass on the errno of a failed write: a file-size
+      // limit (EFBIG) shows as a plain I/O error. Name the limit if there is one.
+      struct rlimit limit {};
+      const bool capped = ::getrlimit(RLIMIT_FSIZE, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY;
+      if (sys == EFBIG || (capped && rc == SQLITE_IOERR_WRITE)) {
+        throw std::runtime_error(fmt::format(
+            "file too large writing results database '{}' (SQLite: {}; this process may write files of at most {} "
+            "bytes, `ulimit -f`: raise the limit first)",
+            file, message, capped ? std::to_string(limit.rlim_cur) : std::string("a limited number of")));
+      }
+    }
+      throw std::runtime_error(fmt::format("input/output error on results database '{}' ({}: {}{}); check the disk",
+                                           file, what, message, sys != 0 ? ": " + std::string(std::strerror(sys)) : ""));
+    case SQLITE_READONLY: {
+      // At the opening, a file or a folder that cannot be written; while a
+      // sweep runs, a file deleted or moved (SQLITE_READONLY_DBMOVED).
+      const fs::path folder = fs::path(file).has_parent_path() ? fs::path(file).parent_path() : fs::path(".");
+      if (rc != SQLITE_READONLY_DBMOVED && ::access(file.c_str(), W_OK) != 0) {
+        throw std::runtime_error(fmt::format(
+            "results database '{}' cannot be written ({}; {}: {}); it was left as it was; make it writable, or copy "
+            "it to a folder you can write to and use the copy",
+            file, std::strerror(errno), what, message));
+      }
+      if (rc != SQLITE_READONLY_DBMOVED && ::access(folder.c_str(), W_OK) != 0) {
+        throw std::runtime_error(fmt::format(
+            "results database '{}' cannot be written: its folder '{}' cannot be written ({}), and SQLite must create "
+            "'{}-wal' and '{}-shm' there; it was left as it was; make the folder writable, or copy the database to a "
+            "folder you can write to and use the copy",
+            file, folder.string(), std::strerror(errno), file, file));
+      }
+      throw std::runtime_error(fmt::format("results database '{}' cannot be written ({}: {}); was it deleted, moved "
+                                           "or made read-only while geosim was running?",
+                                           file, what, message));
+    }
+    case SQLITE_CANTOPEN:
+      throw std::runtime_error(fmt::format(
+          "cannot open results database '{}' ({}{}); SQLite also needs to create '{}-wal' and '{}-shm' beside it: "
+          "the folder must be writable",
+          file, message, sys != 0 ? ": " + std::string(std::strerror(sys)) : "", file, file));
     default:
       throw std::runtime_error(fmt::format("results database '{}': {}: {}", file, what, message));
   }
@@ -78,8 +143,11 @@ class Database {
  public:
   // Without SQLITE_OPEN_CREATE: the callers create files themselves. One
   // thread at a time uses a connection, so SQLite's per-call mutex is off.
-  Database(const fs::path& path, int flags) : file_(path.string()) {
-    const int rc = sqlite3_open_v2(file_.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+  // `uri`: a "file:" URI to open instead of the path (with
+  // SQLITE_OPEN_URI); messages name the path.
+  Database(const fs::path& path, int flags, const std::string& uri = {}) : file_(path.string()) {
+    const int rc =
+        sqlite3_open_v2(uri.empty() ? file_.c_str() : uri.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
       // sqlite3_open_v2 returns a handle even on failure (for the message).
       const std::string message = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
@@ -549,35 +617,126 @@ void check_same_experiment(const Database& db, const ExperimentInfo& info) {
   throw UsageError(message);
 }
 
-// Opens (creating with O_EXCL when `create`) the file and takes an exclusive
-// advisory lock on it for the store's lifetime, so that two sweeps never
-// write one database. flock() locks are separate from the POSIX locks SQLite
-// uses, and the kernel releases them when the process dies, however it dies.
-// The descriptor is closed only after SQLite has closed its own (closing any
-// descriptor of a file drops the process's POSIX locks on it).
-int open_and_lock(const fs::path& path, bool create) {
-  const int flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0);
-  const int fd = ::open(path.c_str(), flags, 0666);
+// The process that holds a flock on the file open as `fd`, from
+// /proc/locks (Linux), or 0 when it cannot be told.
+long lock_holder(int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return 0;
+  const std::string id =
+      fmt::format("{:02x}:{:02x}:{}", major(st.st_dev), minor(st.st_dev), static_cast<std::uint64_t>(st.st_ino));
+  std::ifstream locks("/proc/locks");
+  std::string line;
+  while (std::getline(locks, line)) {
+    // "1: FLOCK  ADVISORY  WRITE 12345 00:2e:123456 0 EOF"
+    std::istringstream fields(line);
+    std::string number, type, mode, access, pid, file;
+    if (!(fields >> number >> type >> mode >> access >> pid >> file)) continue;
+    if (type == "FLOCK" && file == id) return std::strtol(pid.c_str(), nullptr, 10);
+  }
+  return 0;
+}
+
+[[noreturn]] void throw_in_use(const fs::path& path, int fd) {
+  const long pid = lock_holder(fd);
+  throw UsageError(fmt::format(
+      "results database '{}' is in use by another geosim process ({}a sweep or comparison still running?); this "
+      "command changed nothing: wait for the other one to finish, or stop it first",
+      path.string(), pid > 0 ? fmt::format("pid {}; ", pid) : std::string()));
+}
+
+// Opens the file (creating it with O_EXCL: `create`, or for a resume, when it
+// does not exist) and takes an exclusive advisory lock on it for the store's
+// lifetime, so that two sweeps never write one database. flock() locks are
+// separate from the POSIX locks SQLite uses, and the kernel releases them
+// when the process dies, however it dies. The descriptor is closed only after
+// SQLite has closed its own (closing any descriptor of a file drops the
+// process's POSIX locks on it). `created` says whether this call made the
+// file.
+int open_and_lock(const fs::path& path, bool create, const ExperimentInfo& info, bool& created) {
+  int fd = -1;
+  created = false;
+  for (int attempt = 0; fd < 0 && attempt < 3; ++attempt) {
+    if (!create) {
+      fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+      if (fd >= 0 || errno != ENOENT) break;  // a resume of a file that is not there: create it
+    }
+    fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | O_CREAT | O_EXCL, 0666);
+    if (fd >= 0) {
+      created = true;
+    } else if (errno != EEXIST || create) {
+      break;  // for a resume, a file that appeared meanwhile is opened on the next attempt
+    }
+  }
   if (fd < 0) {
     const int err = errno;
-    if (create && err == EEXIST) {
-      throw UsageError(fmt::format(
-          "results database '{}' already exists; resume the experiment it holds with --resume, or choose another file",
-          path.string()));
+    if (err == EEXIST) {
+      // Another process may be writing it right now: say so, rather than
+      // suggest --resume.
+      const int other = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (other >= 0) {
+        const bool locked = ::flock(other, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        if (locked) {
+          try {
+            throw_in_use(path, other);
+          } catch (...) {
+            ::close(other);
+            throw;
+          }
+        }
+        ::close(other);
+      }
+      throw UsageError(
+          info.kind == "compare"
+              ? fmt::format("results database '{}' already exists; choose another --db, or delete it (a comparison "
+                            "that was killed leaves its database behind)",
+                            path.string())
+              : fmt::format("results database '{}' already exists; resume the experiment it holds with --resume, or "
+                            "choose another file",
+                            path.string()));
     }
-    throw UsageError(fmt::format("cannot {} results database '{}': {}", create ? "create" : "open", path.string(),
-                                 std::strerror(err)));
+    throw std::runtime_error(write_error_message(err, path, create || err == ENOENT ? "nothing was written"
+                                                                                     : "it was left as it was"));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int err = errno;
-    ::close(fd);
     if (err == EWOULDBLOCK) {
-      throw UsageError(fmt::format("results database '{}' is in use by another geosim process (a sweep still running?)",
-                                   path.string()));
+      try {
+        throw_in_use(path, fd);
+      } catch (...) {
+        ::close(fd);
+        throw;
+      }
     }
+    ::close(fd);
     throw std::runtime_error(fmt::format("cannot lock results database '{}': {}", path.string(), std::strerror(err)));
   }
   return fd;
+}
+
+// Runs SQLite's quick check of the whole file (every page of every table and
+// index is read and its structure checked); throws DamagedDatabase naming
+// the first problems.
+void check_integrity(const Database& db) {
+  Statement s(db, "PRAGMA quick_check(5)");
+  std::vector<std::string> problems;
+  while (s.step()) problems.emplace_back(s.text(0));
+  if (problems.size() == 1 && problems.front() == "ok") return;
+  std::string list;
+  for (const std::string& p : problems) list += (list.empty() ? "" : "; ") + shorten(p);
+  throw DamagedDatabase(fmt::format("'{}' is damaged (SQLite's check: {})", db.file(), list));
+}
+
+// A "file:" URI for `path` with a query (SQLite's URI file names).
+std::string file_uri(const fs::path& path, std::string_view query) {
+  std::string uri = "file:";
+  for (const char c : fs::absolute(path).string()) {
+    if (c == '%' || c == '?' || c == '#') {
+      uri += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    } else {
+      uri += c;
+    }
+  }
+  return fmt::format("{}?{}", uri, query);
 }
 
 void remove_database_files(const fs::path& path) {
@@ -663,27 +822,51 @@ struct ResultStore::Impl {
     release();
   }
 
-  // Opens `file` as its one writer; `create`: a new file (O_EXCL).
+  // Opens `file` as its one writer; `create`: a new file (O_EXCL), else a
+  // resume (of a file that may not exist yet).
   void open(const fs::path& file, const ExperimentInfo& info, bool create) {
     check_series_columns(kAgentColumns, agents_csv_header());
     check_series_columns(kEdgeColumns, edges_csv_header());
     check_info(info);
-    if (create && file.has_parent_path()) {
+    if (file.has_parent_path()) {
       // Like AtomicDir: missing parent folders are created (mkdir -p).
       std::error_code ec;
       if (!fs::is_directory(file.parent_path(), ec)) fs::create_directories(file.parent_path(), ec);
     }
     path = file;
-    lock_fd = open_and_lock(path, create);
-    bool fresh = create;  // the file held no experiment before this call: on failure, remove it
+    // What lies beside the file before this process looks at it: SQLite
+    // creates -wal and -shm files when it reads a WAL database, and a file
+    // that is refused must be left as it was found.
+    const fs::path wal = path.string() + "-wal", shm = path.string() + "-shm";
+    std::error_code ec;
+    const bool had_wal = fs::exists(wal, ec), had_shm = fs::exists(shm, ec);
+    bool fresh = false;  // the file held no experiment before this call: on failure, remove it
+    lock_fd = open_and_lock(path, create, info, fresh);
+    bool checked = fresh;  // an existing experiment passed every check: from here on it may be written
     try {
       db = std::make_unique<Database>(path, SQLITE_OPEN_READWRITE);
-      if (!fresh) fresh = inspect(*db) == FileKind::kEmpty;
+      if (!fresh) {
+        // Read-only until the checks pass: no checkpoint at close either.
+        sqlite3_db_config(db->get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+        try {
+          fresh = inspect(*db) == FileKind::kEmpty;
+          if (!fresh) {
+            check_integrity(*db);
+            check_same_experiment(*db, info);
+          }
+        } catch (const DamagedDatabase& e) {
+          throw UsageError(fmt::format(
+              "cannot resume: {}; geosim left it exactly as it was. Start the experiment again in a new file (or "
+              "resume a backup copy of this one); `sqlite3 '{}' .recover` may save the runs it still holds",
+              e.what(), path.string()));
+        }
+        checked = true;
+        sqlite3_db_config(db->get(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, nullptr);
+      }
       if (fresh) {
         configure_writer(*db);
         initialize(*db, info);
       } else {
-        check_same_experiment(*db, info);
         configure_writer(*db);
         add_session(*db, info);
         resumed = true;
@@ -709,10 +892,55 @@ struct ResultStore::Impl {
       // them in between.
       finalize();
       db.reset();
-      if (fresh) remove_database_files(path);
+      if (fresh) {
+        remove_database_files(path);
+      } else if (!checked) {
+        // Refused: remove the side files this process made (an empty -wal
+        // and the -shm), and nothing else.
+        if (!had_wal && fs::exists(wal, ec) && fs::file_size(wal, ec) == 0) fs::remove(wal, ec);
+        if (!had_shm && !fs::exists(wal, ec)) fs::remove(shm, ec);
+      }
       release();
       throw;
     }
+  }
+
+  // Throws when the file at `path` is no longer the one this store writes
+  // (deleted, moved, or its folder removed): SQLite would go on writing the
+  // unlinked file, and the runs would vanish with it when it closes.
+  void check_file() const {
+    struct stat open_file {}, at_path {};
+    if (lock_fd < 0 || ::fstat(lock_fd, &open_file) != 0) return;
+    if (::stat(path.c_str(), &at_path) == 0 && at_path.st_dev == open_file.st_dev &&
+        at_path.st_ino == open_file.st_ino) {
+      return;
+    }
+    std::error_code ec;
+    const fs::path folder = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    // Moved (or its folder moved): the kernel knows where the open file is.
+    struct stat moved {};
+    const fs::path now = fs::read_symlink(fmt::format("/proc/self/fd/{}", lock_fd), ec);
+    if (!ec && !now.empty() && ::stat(now.c_str(), &moved) == 0 && moved.st_dev == open_file.st_dev &&
+        moved.st_ino == open_file.st_ino) {
+      const bool with_folder = now.filename() == path.filename() && !fs::exists(path, ec);
+      const bool wal_along = !fs::exists(path.string() + "-wal", ec);
+      if (with_folder && wal_along) {
+        throw std::runtime_error(fmt::format(
+            "results database '{}' was moved, with its folder, to '{}' while geosim was writing it; geosim stopped; "
+            "the runs stored before are intact there: continue with the same command, --db '{}' and --resume",
+            path.string(), now.string(), now.string()));
+      }
+      throw std::runtime_error(fmt::format(
+          "results database '{}' was moved to '{}' while geosim was writing it; geosim stopped; put it back (with "
+          "the file '{}-wal' beside it, if there is one) and continue with the same command and --resume",
+          path.string(), now.string(), path.string()));
+    }
+    throw std::runtime_error(fmt::format(
+        "results database '{}' was {} while geosim was writing it; geosim stopped, and the runs it held are no "
+        "longer at that path; nothing else was touched",
+        path.string(),
+        fs::is_directory(folder, ec) ? "deleted or replaced"
+                                     : fmt::format("removed with its folder '{}'", folder.string())));
   }
 
   void finalize() {
@@ -723,7 +951,10 @@ struct ResultStore::Impl {
   }
   void close() {
     finalize();
-    if (db) db->close();  // reports errors; the destructor would not
+    if (db) {
+      check_file();
+      db->close();  // reports errors; the destructor would not
+    }
     release();
   }
   void release() {
@@ -753,7 +984,7 @@ ResultStore ResultStore::open_for_resume(const fs::path& path, const ExperimentI
     throw UsageError(fmt::format("'{}' is a folder, not a results database", path.string()));
   }
   auto impl = std::make_unique<Impl>();
-  impl->open(path, info, !fs::exists(path, ec));
+  impl->open(path, info, false);
   return ResultStore(std::move(impl));
 }
 
@@ -852,6 +1083,7 @@ void ResultStore::write_batch(const std::vector<RunResult>& batch) {
 
   const Database& db = *s.db;
   const std::string now = utc_timestamp();
+  s.check_file();
   Transaction tx(db);
   for (const RunResult& r : batch) {
     const auto& k = r.key;
@@ -879,6 +1111,7 @@ void ResultStore::write_batch(const std::vector<RunResult>& batch) {
     insert_series(*s.insert_edge, kEdgeColumns, run_id, r.edge_rows, "edge_series");
   }
   tx.commit();
+  s.check_file();
 }
 
 bool ResultStore::resumed() const { return impl_ && impl_->resumed; }
@@ -942,11 +1175,11 @@ void append_value(std::string& out, const Statement& s, int i, const Columns& sp
   }
 }
 
-// A CSV file written through a buffer, flushed every few hundred kilobytes.
+// A CSV file written through a buffer, flushed every few hundred kilobytes;
+// a failed write (a full disk) stops the export at once, naming the file.
 class CsvFile {
  public:
-  CsvFile(const AtomicDir& dir, std::string_view name, ExportReport& report)
-      : path_(dir.file(name)), out_(path_, std::ios::binary) {
+  CsvFile(const AtomicDir& dir, std::string_view name, ExportReport& report) : out_(dir.open(name)) {
     report.files.emplace_back(name);
   }
   std::string& line() { return buffer_; }
@@ -957,16 +1190,14 @@ class CsvFile {
   void close() {
     flush();
     out_.close();
-    if (!out_) throw std::runtime_error(fmt::format("cannot write '{}' (disk full?)", path_.string()));
   }
 
  private:
   void flush() {
-    out_.write(buffer_.data(), static_cast<std::streamsize>(buffer_.size()));
+    out_.write(buffer_);
     buffer_.clear();
   }
-  fs::path path_;
-  std::ofstream out_;
+  OutputFile out_;
   std::string buffer_;
 };
 
@@ -1001,7 +1232,15 @@ ExportReport export_csv(const fs::path& db_path, const fs::path& dir, bool force
   }
   // Read-write without create: a read-only connection cannot recover the
   // -wal file of a sweep that was killed. Nothing is written (query_only).
-  Database db(db_path, SQLITE_OPEN_READWRITE);
+  // A database that this process cannot write (another user's, or in a
+  // read-only folder, where SQLite could not make its -shm file) and that
+  // has no -wal file (no sweep has it open, none was killed) is read as an
+  // immutable file instead.
+  const fs::path folder = db_path.has_parent_path() ? db_path.parent_path() : fs::path(".");
+  const bool writable = ::access(db_path.c_str(), W_OK) == 0 && ::access(folder.c_str(), W_OK) == 0;
+  const bool immutable = !writable && !fs::exists(db_path.string() + "-wal", ec);
+  Database db(db_path, immutable ? SQLITE_OPEN_READONLY | SQLITE_OPEN_URI : SQLITE_OPEN_READWRITE,
+              immutable ? file_uri(db_path, "immutable=1") : std::string());
   sqlite3_busy_timeout(db.get(), 10'000);
   if (inspect(db) != FileKind::kGeosim) {
     throw UsageError(fmt::format("'{}' is not a geosim results database (it is empty)", db_path.string()));

@@ -202,9 +202,25 @@ SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, 
   // early waits for the write before the database closes.
   std::future<void> writing;
   std::size_t writing_count = 0;
+  // A batch that cannot be stored (a full disk, an I/O error) stops the
+  // sweep; the message says what is kept and how to go on.
+  const auto stored_note = [&](const std::exception& e) {
+    std::error_code ec;
+    if (!fs::exists(db, ec)) return std::runtime_error(e.what());  // the file is gone: nothing to resume
+    return std::runtime_error(fmt::format(
+        "{}; the batch being written was not stored, and the {} runs stored before are intact in {}: continue with "
+        "the same command and --resume",
+        e.what(), completed, db.string()));
+  };
   const auto finish_write = [&] {
     if (!writing.valid()) return;
-    writing.get();  // a failed write throws here
+    try {
+      writing.get();  // a failed write throws here
+    } catch (const UsageError&) {
+      throw;
+    } catch (const std::runtime_error& e) {
+      throw stored_note(e);
+    }
     completed += writing_count;
     progress.advance(static_cast<std::size_t>(completed));
   };
@@ -265,7 +281,13 @@ SweepReport run_sweep(const Scenario& scenario, std::string_view scenario_text, 
         }
       }
       if (options.fail_fast && !first_error.empty()) {
-        store->write_batch(results);
+        try {
+          store->write_batch(results);
+        } catch (const UsageError&) {
+          throw;
+        } catch (const std::runtime_error& e) {
+          throw stored_note(e);
+        }
         store->close();
         throw std::runtime_error(fmt::format("sweep stopped (--fail-fast) at the first failed run: {}", first_error));
       }

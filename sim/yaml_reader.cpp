@@ -1,14 +1,20 @@
 #include "yaml_reader.hpp"
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <istream>
 #include <limits>
+#include <streambuf>
 #include <unordered_map>
 #include <utility>
+
+#include "geosim/load.hpp"
 
 namespace geosim::detail {
 namespace {
@@ -111,11 +117,16 @@ std::optional<std::string_view> closest_match(std::string_view word,
   std::transform(w.begin(), w.end(), w.begin(), lower);
   std::optional<std::string_view> best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+  const std::size_t allowed = w.size() <= 5 ? 1 : std::max<std::size_t>(2, w.size() / 3);
   for (std::string_view c : candidates) {
+    // Each edit changes the length by at most one: a candidate whose length
+    // differs by more than `allowed` cannot be close (and a long word costs
+    // nothing against short candidates).
+    const std::size_t length_gap = w.size() > c.size() ? w.size() - c.size() : c.size() - w.size();
+    if (length_gap > allowed) continue;
     std::string lc(c);
     std::transform(lc.begin(), lc.end(), lc.begin(), lower);
     const std::size_t d = edit_distance(w, lc);
-    const std::size_t allowed = w.size() <= 5 ? 1 : std::max<std::size_t>(2, w.size() / 3);
     const bool close = d <= allowed && d < w.size();
     if (close && d < best_distance) {
       best = c;
@@ -164,23 +175,58 @@ std::string DiagnosticSink::source_line(int line) const {
   return lines_[static_cast<std::size_t>(line - 1)];
 }
 
+namespace {
+
+/// `message` cut to kMaxMessage bytes (at a UTF-8 character boundary) with
+/// "..." appended; unchanged when it is short enough.
+std::string clip_message(std::string message) {
+  if (message.size() <= kMaxMessage) return message;
+  std::size_t cut = kMaxMessage - 3;
+  while (cut > 0 && (static_cast<unsigned char>(message[cut]) & 0xC0) == 0x80) --cut;
+  message.resize(cut);
+  return message + "...";
+}
+
+}  // namespace
+
+void DiagnosticSink::add(Diagnostic d) {
+  d.message = clip_message(std::move(d.message));
+  diagnostics_.push_back(std::move(d));
+  if (diagnostics_.size() < kMaxDiagnostics) return;
+  std::vector<Diagnostic> shown = sorted();
+  shown.push_back(Diagnostic{SourceLoc{file_, 0, 0},
+                             fmt::format("too many errors: stopped after the first {}; correct these and "
+                                         "check the file again",
+                                         kMaxDiagnostics),
+                             {},
+                             {},
+                             {}});
+  throw ScenarioError(std::move(shown));
+}
+
 void DiagnosticSink::error(const YAML::Mark& at, std::string message) {
   Diagnostic d;
   d.where = loc(at);
   d.message = std::move(message);
   d.source_line = source_line(d.where.line);
-  diagnostics_.push_back(std::move(d));
+  if (d.source_line.size() > kMaxShownLine) d.source_line.clear();
+  add(std::move(d));
 }
 
 void DiagnosticSink::error(const YAML::Mark& at, std::string message, const YAML::Mark& also,
                            std::string note) {
-  error(at, std::move(message));
-  diagnostics_.back().also = loc(also);
-  diagnostics_.back().also_note = std::move(note);
+  Diagnostic d;
+  d.where = loc(at);
+  d.message = std::move(message);
+  d.source_line = source_line(d.where.line);
+  if (d.source_line.size() > kMaxShownLine) d.source_line.clear();
+  d.also = loc(also);
+  d.also_note = std::move(note);
+  add(std::move(d));
 }
 
 void DiagnosticSink::error_whole_file(std::string message) {
-  diagnostics_.push_back(Diagnostic{SourceLoc{file_, 0, 0}, std::move(message), {}, {}, {}});
+  add(Diagnostic{SourceLoc{file_, 0, 0}, std::move(message), {}, {}, {}});
 }
 
 std::vector<Diagnostic> DiagnosticSink::sorted() const {
@@ -223,7 +269,6 @@ MapReader::MapReader(DiagnosticSink& sink, const YAML::Node& node, std::string w
     ok_ = false;
     return;
   }
-  std::unordered_map<std::string, std::size_t> seen;
   for (auto it = node.begin(); it != node.end(); ++it) {
     const YAML::Node key = it->first;  // a copy: `it->first` lives in a temporary
     if (!key.IsScalar()) {
@@ -232,29 +277,26 @@ MapReader::MapReader(DiagnosticSink& sink, const YAML::Node& node, std::string w
       continue;
     }
     const std::string& name = key.Scalar();
-    if (auto found = seen.find(name); found != seen.end()) {
+    if (auto found = index_.find(name); found != index_.end()) {
       sink_.error(key.Mark(), fmt::format("duplicate key '{}' {}", name, where_),
                   entries_[found->second].key.Mark(), "first given here");
       continue;
     }
-    seen.emplace(name, entries_.size());
+    index_.emplace(name, entries_.size());
     entries_.push_back(Field{name, key, it->second});
   }
   read_.assign(entries_.size(), false);
 }
 
-bool MapReader::has(std::string_view key) const {
-  return std::any_of(entries_.begin(), entries_.end(), [&](const Field& f) { return f.name == key; });
-}
+// Entry names are unique (duplicates are left out), so the index finds the
+// one entry of a name; a lookup costs the same in a mapping of a million keys.
+bool MapReader::has(std::string_view key) const { return index_.contains(std::string(key)); }
 
 std::optional<Field> MapReader::get(std::string_view key) {
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].name == key) {
-      read_[i] = true;
-      return entries_[i];
-    }
-  }
-  return std::nullopt;
+  const auto found = index_.find(std::string(key));
+  if (found == index_.end()) return std::nullopt;
+  read_[found->second] = true;
+  return entries_[found->second];
 }
 
 std::optional<Field> MapReader::require(std::string_view key, std::string_view hint) {
@@ -272,9 +314,7 @@ std::vector<Field> MapReader::unread() const {
 }
 
 void MapReader::mark_read(std::string_view key) {
-  for (std::size_t i = 0; i < entries_.size(); ++i) {
-    if (entries_[i].name == key) read_[i] = true;
-  }
+  if (const auto found = index_.find(std::string(key)); found != index_.end()) read_[found->second] = true;
 }
 
 void MapReader::finish(std::span<const std::string_view> known) {
@@ -392,6 +432,12 @@ std::optional<std::string> string_at(DiagnosticSink& sink, const YAML::Node& nod
     sink.error(at, fmt::format("expected a string for {}, got {}", subject, describe(node)));
     return std::nullopt;
   }
+  // Scenario text reaches terminals (describe, explain, messages), CSV
+  // files and HTML: no control characters that could act on them.
+  if (const std::string problem = text_problem(node.Scalar()); !problem.empty()) {
+    sink.error(at, fmt::format("{} contains {}", subject, problem));
+    return std::nullopt;
+  }
   return node.Scalar();
 }
 
@@ -479,6 +525,158 @@ std::optional<std::string> read_string(DiagnosticSink& sink, const Field& f, std
 std::optional<std::string> read_string(DiagnosticSink& sink, const YAML::Node& item,
                                        std::string_view subject) {
   return string_at(sink, item, item.Mark(), subject);
+}
+
+// --- The shape of the YAML ----------------------------------------------
+
+namespace {
+
+/// A read-only stream buffer over text in memory (no copy of the text).
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());  // only read: setg() wants char*
+    setg(begin, begin, begin + text.size());
+  }
+};
+
+/// Thrown by ShapeCounter to stop the parse at the first excess.
+struct ShapeProblem {
+  YAML::Mark mark;
+  std::string message;
+};
+
+/// Counts the nodes and the nesting of a YAML stream from its parse events,
+/// with aliases expanded (see check_yaml_shape()).
+class ShapeCounter : public YAML::EventHandler {
+ public:
+  ShapeCounter(std::uint64_t max_depth, std::uint64_t max_nodes) : max_depth_(max_depth), max_nodes_(max_nodes) {}
+
+  void OnDocumentStart(const YAML::Mark&) override {
+    anchors_.clear();  // anchors are local to a document
+    open_.clear();
+  }
+  void OnDocumentEnd() override {}
+  void OnAnchor(const YAML::Mark&, const std::string& name) override { pending_name_ = name; }
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override { leaf(mark, anchor); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor, const std::string&) override {
+    leaf(mark, anchor);
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (anchor >= anchors_.size() || !anchors_[anchor].done) {
+      const std::string name = anchor < anchors_.size() ? anchors_[anchor].name : std::string();
+      throw ShapeProblem{mark, fmt::format("alias{} refers to a node that contains it; a scenario cannot be a "
+                                           "recursive structure",
+                                           name.empty() ? std::string() : " *" + name)};
+    }
+    const Anchor& a = anchors_[anchor];
+    count(mark, a.nodes);
+    if (open_.size() + a.height > max_depth_) too_deep(mark);
+    child(a.height);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    start(mark, anchor);
+  }
+  void OnSequenceEnd() override { end(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    start(mark, anchor);
+  }
+  void OnMapEnd() override { end(); }
+
+ private:
+  struct Anchor {
+    std::string name;
+    bool done = false;
+    std::uint64_t nodes = 0;   ///< the node and everything under it, aliases expanded
+    std::uint64_t height = 0;  ///< levels of lists and mappings (0 for a scalar)
+  };
+  struct Open {
+    YAML::anchor_t anchor;
+    std::uint64_t nodes_before;
+    std::uint64_t height;  ///< of the tallest child so far
+  };
+
+  Anchor& anchor_slot(YAML::anchor_t anchor) {
+    if (anchor >= anchors_.size()) anchors_.resize(anchor + 1);
+    Anchor& a = anchors_[anchor];
+    a = Anchor{std::move(pending_name_), false, 0, 0};
+    pending_name_.clear();
+    return a;
+  }
+  void count(const YAML::Mark& mark, std::uint64_t n) {
+    nodes_ = n > std::numeric_limits<std::uint64_t>::max() - nodes_ ? std::numeric_limits<std::uint64_t>::max()
+                                                                     : nodes_ + n;
+    if (nodes_ > max_nodes_) {
+      throw ShapeProblem{mark, fmt::format("the YAML has more than {} nodes (lists, mappings and values, with every "
+                                           "alias counted as the nodes it repeats) {}",
+                                           max_nodes_, limit_hint("yaml-nodes"))};
+    }
+  }
+  void too_deep(const YAML::Mark& mark) const {
+    throw ShapeProblem{mark, fmt::format("lists and mappings nest more than {} deep here {}", max_depth_,
+                                         limit_hint("yaml-depth"))};
+  }
+  void child(std::uint64_t height) {
+    if (!open_.empty()) open_.back().height = std::max(open_.back().height, height);
+  }
+  void leaf(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    count(mark, 1);
+    if (anchor != YAML::NullAnchor) {
+      Anchor& a = anchor_slot(anchor);
+      a.done = true;
+      a.nodes = 1;
+    }
+    child(0);
+  }
+  void start(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    const std::uint64_t before = nodes_;
+    count(mark, 1);
+    if (open_.size() + 1 > max_depth_) too_deep(mark);
+    if (anchor != YAML::NullAnchor) anchor_slot(anchor);
+    open_.push_back(Open{anchor, before, 0});
+  }
+  void end() {
+    if (open_.empty()) return;
+    const Open o = open_.back();
+    open_.pop_back();
+    if (o.anchor != YAML::NullAnchor && o.anchor < anchors_.size()) {
+      Anchor& a = anchors_[o.anchor];
+      a.done = true;
+      a.nodes = nodes_ - o.nodes_before;
+      a.height = o.height + 1;
+    }
+    child(o.height + 1);
+  }
+
+  std::uint64_t max_depth_;
+  std::uint64_t max_nodes_;
+  std::uint64_t nodes_ = 0;
+  std::vector<Anchor> anchors_;
+  std::vector<Open> open_;
+  std::string pending_name_;
+};
+
+}  // namespace
+
+bool check_yaml_shape(DiagnosticSink& sink, std::string_view text, std::uint64_t max_depth,
+                      std::uint64_t max_nodes) {
+  ViewBuffer buffer(text);
+  std::istream in(&buffer);
+  ShapeCounter counter(max_depth, max_nodes);
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(counter)) {
+    }
+  } catch (const ShapeProblem& p) {
+    sink.error(p.mark, p.message);
+    return false;
+  } catch (const YAML::Exception&) {
+    return true;  // a syntax error: the parse that builds the tree reports it
+  }
+  return true;
 }
 
 }  // namespace geosim::detail

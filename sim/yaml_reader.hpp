@@ -24,6 +24,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "geosim/error.hpp"
@@ -54,8 +55,20 @@ std::string one_of(std::span<const std::string_view> candidates);
 
 // --- Diagnostics ----------------------------------------------------------
 
+/// At most this many diagnostics are collected for one file: the next one
+/// ends the load (ScenarioError with those found so far and a last line
+/// "too many errors"), so that a file with millions of mistakes costs
+/// neither millions of messages nor the time to make them.
+inline constexpr std::size_t kMaxDiagnostics = 1000;
+/// A source line longer than this (bytes) is not copied under a diagnostic
+/// (the message still names its line and column).
+inline constexpr std::size_t kMaxShownLine = 1000;
+/// A message longer than this (bytes) is cut, with "..." at the end.
+inline constexpr std::size_t kMaxMessage = 1000;
+
 /// Collects the diagnostics of one file. Marks given to it are yaml-cpp's
 /// (0-based); locations it makes are 1-based, with the source line attached.
+/// The kMaxDiagnostics-th error throws ScenarioError (see there).
 class DiagnosticSink {
  public:
   DiagnosticSink(std::string file, std::string_view text);
@@ -82,10 +95,27 @@ class DiagnosticSink {
   std::vector<Diagnostic> sorted() const;
 
  private:
+  void add(Diagnostic d);
+
   std::string file_;
   std::vector<std::string> lines_;
   std::vector<Diagnostic> diagnostics_;
 };
+
+/// Checks the shape of YAML text before yaml-cpp builds a tree of it, with
+/// yaml-cpp's event parser (no tree, memory independent of the text):
+///  * lists and mappings nested more than `max_depth` deep,
+///  * more than `max_nodes` nodes, an alias counting as every node it
+///    repeats (so a "billion laughs" file is refused after a few hundred
+///    events, long before anything walks its expanded tree),
+///  * an alias inside the node its anchor names (a cycle, which nothing can
+///    walk to its end).
+/// Reports the first of these at its place ("nests deeper than 64 ...",
+/// naming the limit and how to raise it) and returns false. Syntax errors
+/// are left to the parse that follows (returns true), so that they are
+/// reported as before.
+bool check_yaml_shape(DiagnosticSink& sink, std::string_view text, std::uint64_t max_depth,
+                      std::uint64_t max_nodes);
 
 /// How a node reads in "got ..." texts: "a mapping", "a list", "null", or
 /// the scalar in quotes ('yes').
@@ -167,6 +197,7 @@ class MapReader {
   YAML::Mark mark_;
   bool ok_ = true;
   std::vector<Field> entries_;
+  std::unordered_map<std::string, std::size_t> index_;  ///< name → entries_ index
   std::vector<bool> read_;
   struct Missing {
     std::string key;

@@ -20,6 +20,7 @@ struct CheckCommand {
 
 CheckCommand& setup_check(CLI::App& app) {
   static CheckCommand cmd;
+  cmd = CheckCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("check", "Run a scenario and compare it with what really happened (observed:)");
   sub->footer(R"(Runs the scenario N times and, for every entry of its `observed:` section,
 prints the observed value, the simulated mean and range over the runs at that
@@ -32,19 +33,22 @@ Examples:
   geosim check scenarios/mongolia_1990.yaml --runs 200 --out results/backtest
 )");
   sub->add_option("scenario", cmd.scenario, "Scenario file (YAML) with an observed: section")->required();
-  sub->add_option("--runs", cmd.options.runs, "Runs: indices 0..N-1 (default 30; at most 1000000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+  sub->add_option("--runs", cmd.options.runs,
+                  "Runs: indices 0..N-1 (default 30; at most the runs limit, 1000000 unless raised)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd.seed_opt = sub->add_option("--seed", cmd.seed, "Random seed (default: the scenario's `seed`)");
   sub->add_option("--policy", cmd.options.policy, "Policy to overlay (default: baseline)");
   sub->add_option("--threads", cmd.threads, "Worker threads (default 0: all cores)")->check(CLI::Range(0, 4096));
   sub->add_option("--out", cmd.out, "Also write check.csv and manifest.json into this new folder");
   sub->add_flag("--force", cmd.options.force, "Replace the output folder if it exists");
   sub->add_flag("-q,--quiet", cmd.options.quiet, "Nothing but errors (no table, no progress)");
+  add_limit_option(*sub);
   return cmd;
 }
 
 int run_check(const CheckCommand& cmd, const std::string& command_line) {
   CheckOptions options = cmd.options;
+  check_limit("runs", options.runs, fmt::format("--runs {}", options.runs));
   if (*cmd.seed_opt) options.seed = cmd.seed;
   options.out = cmd.out;
   options.command_line = command_line;

@@ -21,6 +21,7 @@ struct CompareCommand {
 
 CompareCommand& setup_compare(CLI::App& app) {
   static CompareCommand cmd;
+  cmd = CompareCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("compare", "Compare policies with the baseline on common random numbers");
   sub->footer(R"(Runs the baseline and each policy on run indices 0..N-1 (the same random
 numbers for all), prints a table per outcome and writes DIR/compare.csv,
@@ -34,8 +35,9 @@ Examples:
 )");
   sub->add_option("scenario", cmd.scenario, "Scenario file (YAML)")->required();
   sub->add_option("--policies", cmd.policies, "Comma-separated policies to compare (default: all declared)");
-  sub->add_option("--runs", cmd.options.runs, "Runs per policy: indices 0..N-1 (default 30; at most 1000000)")
-      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1'000'000}));
+  sub->add_option("--runs", cmd.options.runs,
+                  "Runs per policy: indices 0..N-1 (default 30; at most the runs limit, 1000000 unless raised)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd.seed_opt = sub->add_option("--seed", cmd.seed, "Random seed (default: the scenario's `seed`)");
   sub->add_option("--bootstrap", cmd.options.bootstrap,
                   "Also a percentile bootstrap interval with B resamples (default 0: t interval only)")
@@ -46,11 +48,13 @@ Examples:
   sub->add_option("--db", cmd.db, "Also store every run in a new results database (SQLite; see geosim export)");
   sub->add_flag("--force", cmd.options.force, "Replace the output folder if it exists");
   sub->add_flag("-q,--quiet", cmd.options.quiet, "Nothing but errors (no table, no progress)");
+  add_limit_option(*sub);
   return cmd;
 }
 
 int run_compare(const CompareCommand& cmd, const std::string& command_line, Cluster& cluster) {
   CompareOptions options = cmd.options;
+  check_limit("runs", options.runs, fmt::format("--runs {}", options.runs));
   if (*cmd.seed_opt) options.seed = cmd.seed;
   options.out = cmd.out;
   options.db = cmd.db;

@@ -12,6 +12,7 @@ struct DescribeCommand {
 
 DescribeCommand& setup_describe(CLI::App& app) {
   static DescribeCommand cmd;
+  cmd = DescribeCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("describe", "Summarise a scenario: agents, relations, events, policies, outcomes");
   sub->footer(R"(With --policies, prints only the policy names (baseline first), one per
 line, for scripts.
@@ -22,6 +23,7 @@ Examples:
 )");
   sub->add_option("scenario", cmd.scenario, "Scenario file (YAML)")->required();
   sub->add_flag("--policies", cmd.policies_only, "Print only the policy names, one per line");
+  add_limit_option(*sub);
   return cmd;
 }
 

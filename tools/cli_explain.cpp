@@ -19,6 +19,7 @@ struct ExplainCommand {
 
 ExplainCommand& setup_explain(CLI::App& app) {
   static ExplainCommand cmd;
+  cmd = ExplainCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("explain", "Explain in plain words why an agent did what it did at a step");
   sub->footer(R"(Runs the scenario up to step T (run R) and takes apart the agent's decision
 there: its main threat and the terms of each threat (relative power,
@@ -44,6 +45,7 @@ Examples:
   sub->add_option("--run", cmd.options.run, "Run index (default 0), as in agents.csv's `run` column");
   sub->add_option("--format", cmd.format, "Output: text (a report) or json (default text)")
       ->check(CLI::IsMember({"text", "json"}));
+  add_limit_option(*sub);
   return cmd;
 }
 

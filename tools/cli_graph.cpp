@@ -33,6 +33,7 @@ struct GraphCommand {
 
 GraphCommand& setup_graph(CLI::App& app) {
   static GraphCommand cmd;
+  cmd = GraphCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("graph", "Draw the relationship network at a step (dot, svg, png)");
   sub->footer(R"(SOURCE is a `geosim run` output folder, or a scenario file: then run R of it is
 simulated in memory (with --policy and --seed) up to step T. One circle per
@@ -64,6 +65,7 @@ Examples:
   sub->add_option("--threads", cmd.threads, "Worker threads for a scenario SOURCE (default 0: all cores)")
       ->check(CLI::Range(0, 4096));
   sub->add_flag("--force", cmd.force, "Replace the output file if it exists");
+  add_limit_option(*sub);
   return cmd;
 }
 
@@ -89,29 +91,15 @@ void check_out(const fs::path& out, bool force) {
 }
 
 // Writes the whole file next to its final name, then renames it: the file
-// appears whole or not at all. Missing parent folders are created.
+// appears whole or not at all (AtomicFile: a full disk or a vanished folder
+// is reported naming the file, and leaves nothing). Missing parent folders
+// are created.
 void write_atomically(const fs::path& out, std::string_view bytes, bool force) {
-  const fs::path parent = prepare_parent(out);
-  std::error_code ec;
-  const fs::path temp = parent / fmt::format(".{}.tmp-{}", out.filename().string(), ::getpid());
-  struct RemoveTemp {
-    const fs::path& path;
-    bool keep = false;
-    ~RemoveTemp() {
-      std::error_code ignored;
-      if (!keep) fs::remove(path, ignored);
-    }
-  } guard{temp};
-  {
-    std::ofstream file(temp, std::ios::binary | std::ios::trunc);
-    file.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    file.close();
-    if (!file) throw std::runtime_error(fmt::format("cannot write '{}'", temp.string()));
-  }
   check_out(out, force);  // it may have appeared meanwhile
+  AtomicFile file(out, force);
+  file.write(bytes);
   if (interrupted()) throw Interrupted();
-  fs::rename(temp, out);
-  guard.keep = true;
+  file.commit();
 }
 
 }  // namespace

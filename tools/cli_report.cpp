@@ -65,6 +65,7 @@ struct ReportCommand {
 
 ReportCommand& setup_report(CLI::App& app) {
   static ReportCommand cmd;
+  cmd = ReportCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub =
       app.add_subcommand("report", "Write a self-contained HTML report of a run, a sweep or a comparison");
   sub->footer(R"(SOURCE is one of:
@@ -110,6 +111,7 @@ Examples:
   sub->add_option("--threads", cmd.threads, "Scenario SOURCE: worker threads (default 0: all cores)")
       ->check(CLI::Range(0, 4096));
   sub->add_flag("-q,--quiet", cmd.quiet, "Nothing but errors (no progress, no closing line)");
+  add_limit_option(*sub);
   return cmd;
 }
 
@@ -301,24 +303,6 @@ class WorkDir {
 };
 
 // Removes a file at the end unless released.
-class TempFile {
- public:
-  explicit TempFile(fs::path path) : path_(std::move(path)) {}
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  ~TempFile() {
-    if (!path_.empty()) {
-      std::error_code ec;
-      fs::remove(path_, ec);
-    }
-  }
-  const fs::path& path() const { return path_; }
-  void release() { path_.clear(); }
-
- private:
-  fs::path path_;
-};
-
 // What SOURCE is. A directory must be a run folder; a file starting with the
 // SQLite header must be a geosim results database of this layout; anything
 // else is read as a scenario.
@@ -454,6 +438,7 @@ int run_report(const ReportCommand& cmd, const std::string& command_line) {
       }
     }
   }
+  if (kind == SourceKind::kScenario) check_limit("runs", cmd.runs, fmt::format("--runs {}", cmd.runs));
   fs::path out = cmd.out.empty() ? default_out(source, kind) : fs::path(cmd.out);
   std::error_code ec;
   if (fs::is_directory(out, ec)) throw UsageError(fmt::format("--out {} is a folder; name an HTML file", out.string()));
@@ -461,7 +446,7 @@ int run_report(const ReportCommand& cmd, const std::string& command_line) {
     throw UsageError(fmt::format("'{}' already exists; choose another --out or add --force to replace it",
                                  out.string()));
   }
-  const fs::path parent = prepare_parent(out);  // missing folders are created, as by `geosim run`
+  prepare_parent(out);  // missing folders are created, as by `geosim run`
   const fs::path tool = report_tool();
   const std::string python = python_interpreter();
   const std::string self = self_executable();
@@ -561,18 +546,24 @@ int run_report(const ReportCommand& cmd, const std::string& command_line) {
   if (*cmd.run_opt) args.insert(args.end(), {"--run", std::to_string(cmd.run)});
   if (cmd.quiet) args.emplace_back("--quiet");
 
-  TempFile temp(parent / fmt::format(".{}.tmp-{}", out.filename().string(), ::getpid()));
-  args.insert(args.end(), {"--out", temp.path().string()});
+  // The tool writes into the private folder; geosim then writes the file
+  // itself (AtomicFile: whole or not at all, and a full disk or a folder
+  // that cannot be written is reported naming the file).
+  const fs::path drawn = work.path() / "report.html";
+  args.insert(args.end(), {"--out", drawn.string()});
   say("drawing the report");
   const int rc = spawn_and_wait(args);
   if (interrupted() || rc == 130 || rc == 128 + SIGINT || rc == 128 + SIGTERM) throw Interrupted("no report written");
   if (rc == 2) return kBadInput;  // the tool printed the reason
-  if (rc != 0 || !fs::is_regular_file(temp.path(), ec)) {
+  if (rc != 0 || !fs::is_regular_file(drawn, ec)) {
     throw std::runtime_error(fmt::format("the report tool failed (status {}); no report written", rc));
   }
-  fs::rename(temp.path(), out, ec);
-  if (ec) throw std::runtime_error(fmt::format("cannot write {}: {}", out.string(), ec.message()));
-  temp.release();
+  {
+    AtomicFile file(out, cmd.force);
+    file.write(read_file(drawn));
+    if (interrupted()) throw Interrupted("no report written");
+    file.commit();
+  }
   if (!cmd.quiet) fmt::print(stderr, "geosim: report written to {} (open it in a browser)\n", out.string());
   return kOk;
 }

@@ -1,6 +1,8 @@
 // `geosim run`: one scenario, one policy, runs 0..N-1, results to a folder.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "cli.hpp"
 #include "geosim/engine.hpp"
 #include "geosim/output.hpp"
@@ -19,6 +21,7 @@ struct RunCommand {
 
 RunCommand& setup_run(CLI::App& app) {
   static RunCommand cmd;
+  cmd = RunCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("run", "Run a scenario and write its results to a folder");
   sub->footer(R"(Writes DIR/agents.csv, DIR/edges.csv, DIR/outcomes.csv and DIR/manifest.json.
 The folder appears only when everything is written; an existing one is kept
@@ -35,17 +38,20 @@ Examples:
   sub->add_option("--runs", cmd.options.runs, "Number of runs: indices 0..N-1 (default 1)")
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
   cmd.steps_opt = sub->add_option("--steps", cmd.steps, "Number of steps (default: the scenario's time.steps)")
-                      ->check(CLI::Range(1, 1'000'000));
+                      ->check(CLI::Range(1, std::numeric_limits<int>::max()));
   sub->add_option("--threads", cmd.options.threads, "Worker threads (default 0: all cores)")
       ->check(CLI::Range(0, 4096));
   sub->add_option("--out", cmd.out, "Output folder (default: <scenario>_<date-time>)");
   sub->add_flag("--force", cmd.options.force, "Replace the output folder if it exists");
   sub->add_flag("-q,--quiet", cmd.options.quiet, "No progress bar");
+  add_limit_option(*sub);
   return cmd;
 }
 
 int run_run(const RunCommand& cmd, const std::string& command_line) {
   RunOptions options = cmd.options;
+  check_limit("runs", options.runs, fmt::format("--runs {}", options.runs));
+  if (*cmd.steps_opt) check_limit("steps", static_cast<std::uint64_t>(cmd.steps), fmt::format("--steps {}", cmd.steps));
   if (*cmd.seed_opt) options.seed = cmd.seed;
   if (*cmd.steps_opt) options.steps = cmd.steps;
   options.out = cmd.out;

@@ -1,6 +1,8 @@
 // `geosim sweep`: many runs over an experimental design, into a database.
 #include <fmt/format.h>
 
+#include <limits>
+
 #include "cli.hpp"
 #include "geosim/engine.hpp"
 #include "geosim/output.hpp"
@@ -21,6 +23,7 @@ struct SweepCommand {
 
 SweepCommand& setup_sweep(CLI::App& app) {
   static SweepCommand cmd;
+  cmd = SweepCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("sweep", "Run a scenario over an experimental design, into a results database");
   sub->footer(R"(The experiment comes from the scenario's `sweep:` section; options override it.
 Run (point p, replicate r) uses the random numbers of run index r, so every
@@ -39,9 +42,9 @@ Examples:
   sub->add_option("--design", cmd.design, "grid, random, lhs or sobol (default: the scenario's)")
       ->check(CLI::IsMember({"grid", "random", "lhs", "sobol"}));
   cmd.samples_opt = sub->add_option("--samples", cmd.samples, "Number of points (not for grid)")
-                        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+                        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{std::numeric_limits<int>::max()}));
   cmd.replicates_opt = sub->add_option("--replicates", cmd.replicates, "Runs per point")
-                           ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 32));
+                           ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{std::numeric_limits<int>::max()}));
   sub->add_option("--param", cmd.params,
                   "A dimension PATH=MIN:MAX or PATH=V1,V2,...; repeat it; replaces the scenario's dimensions");
   cmd.seed_opt = sub->add_option("--seed", cmd.seed, "Seed of the design and of the runs (default: the scenario's)");
@@ -53,8 +56,41 @@ Examples:
       ->check(CLI::IsMember({"none", "agents", "all"}));
   sub->add_flag("--fail-fast", cmd.fail_fast, "Stop at the first run that fails (default: record it and go on)");
   sub->add_flag("-q,--quiet", cmd.quiet, "Nothing but errors");
+  add_limit_option(*sub);
   return cmd;
 }
+
+namespace {
+
+/// The runs and steps limits (docs/cli.md, "Limits") against the sweep as it
+/// would run: points x replicates runs, and the time.steps it may set.
+void check_sweep_limits(const SweepSpec& spec) {
+  constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+  std::uint64_t points = 1;
+  if (spec.design == Design::kGrid) {
+    for (const SweepDimension& d : spec.parameters) {
+      const std::uint64_t levels = std::max<std::uint64_t>(d.values.size(), 1);
+      points = points > kMax / levels ? kMax : points * levels;
+    }
+  } else {
+    points = static_cast<std::uint64_t>(std::max(spec.samples, 1));
+  }
+  const auto replicates = static_cast<std::uint64_t>(std::max(spec.replicates, 1));
+  const std::uint64_t runs = points > kMax / replicates ? kMax : points * replicates;
+  check_limit("runs", runs,
+              fmt::format("the sweep's {} point{} x {} replicate{} = {} runs", points, points == 1 ? "" : "s",
+                          replicates, replicates == 1 ? "" : "s", runs));
+  for (const SweepDimension& d : spec.parameters) {
+    if (d.path != "time.steps") continue;
+    double most = d.max.value_or(0);
+    for (double v : d.values) most = std::max(most, v);
+    if (most >= 1 && most <= 1e18) {
+      check_limit("steps", static_cast<std::uint64_t>(most), fmt::format("sweep parameter time.steps = {}", most));
+    }
+  }
+}
+
+}  // namespace
 
 int run_sweep_command(const SweepCommand& cmd, const std::string& command_line, Cluster& cluster) {
   SweepOptions o;
@@ -71,6 +107,10 @@ int run_sweep_command(const SweepCommand& cmd, const std::string& command_line, 
   o.series = *series_selection_from_string(cmd.series);
   o.command_line = command_line;
   const LoadedScenario loaded = read_scenario(cmd.scenario, cluster);
+  // (An unknown policy is reported first, by run_sweep(), as before.)
+  if (o.policy == "baseline" || loaded.scenario.find_policy(o.policy)) {
+    check_sweep_limits(effective_sweep(loaded.scenario, o));
+  }
   const ThreadLimit limit(static_cast<std::size_t>(cmd.threads));
   const SweepReport r = run_sweep(loaded.scenario, loaded.text, o, cluster);
   if (!cmd.quiet && cluster.is_root()) {

@@ -12,6 +12,7 @@ struct ValidateCommand {
 
 ValidateCommand& setup_validate(CLI::App& app) {
   static ValidateCommand cmd;
+  cmd = ValidateCommand{};  // make_command_line() may build the command line again (the fuzzer does)
   CLI::App* sub = app.add_subcommand("validate", "Check scenario files and report every error");
   sub->footer(R"(Prints "FILE: OK" on stdout for each valid file, and every error of an
 invalid one on stderr as FILE:LINE:COLUMN: message. Exit status 0 when all
@@ -22,6 +23,7 @@ Examples:
   geosim validate scenarios/*.yaml
 )");
   sub->add_option("scenarios", cmd.files, "Scenario files (YAML)")->required();
+  add_limit_option(*sub);
   return cmd;
 }
 

@@ -12,6 +12,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace geosim {
@@ -42,8 +43,24 @@ struct Diagnostic {
   std::string also_note;  ///< what `also` is ("first declared here")
 };
 
+/// `text` safe to show on a terminal: every control character (C0 but line
+/// feed, and tab unless `keep_tabs`; DEL; C1, U+0080-U+009F) and every byte
+/// that is not part of valid UTF-8, and the bidirectional controls of
+/// text_problem(), is written as an escape, \x1B or \u009B,
+/// so that text from a file or a command line cannot move the cursor, change
+/// colours or retitle the window of whoever reads a message.
+std::string printable(std::string_view text, bool keep_tabs = false);
+
+/// Why `text` may not be scenario text, or "" when it may: scenario strings
+/// (names, descriptions, notes) are valid UTF-8 without control characters
+/// other than tab and line feed, and without the Unicode characters that
+/// reorder the display of text (bidirectional controls U+202A-U+202E,
+/// U+2066-U+2069). "a control character (U+001B, escape) at character 7".
+std::string text_problem(std::string_view text);
+
 /// Renders a diagnostic: the `file:line:col: message` line, then the source
-/// line with a caret under the column, then the `also` note if any.
+/// line with a caret under the column, then the `also` note if any. The
+/// message and the source line are passed through printable().
 std::string render(const Diagnostic& d);
 
 /// Thrown when an input file (a scenario, a patch) is invalid. Holds every
