@@ -937,7 +937,8 @@ struct ResultStore::Impl {
     }
     throw std::runtime_error(fmt::format(
         "results database '{}' was {} while geosim was writing it; geosim stopped, and the runs it held are no "
-        "longer at that path; nothing else was touched",
+        "longer at that path; nothing else was touched; start the sweep again (or put back a copy of the file and "
+        "continue with --resume)",
         path.string(),
         fs::is_directory(folder, ec) ? "deleted or replaced"
                                      : fmt::format("removed with its folder '{}'", folder.string())));

@@ -30,7 +30,8 @@
 # machine does not have (disk_mount, readonly_mount without mounts). A summary
 # table (group, case, mechanism, result, exit status, message) ends the output.
 #
-# GEOSIM_FAULT_DISK=tmpfs|loop chooses the mount of the full-disk cases.
+# GEOSIM_FAULT_DISK=tmpfs|loop chooses the mount of the full-disk cases;
+# GEOSIM_FAULT_RO=python3-setuid takes python3 instead of setpriv.
 # Needs bash, sqlite3, coreutils, util-linux; run by hand from the build
 # folder: bash ../../tests/fault_test.sh tools/geosim /tmp/geosim-fault
 #
@@ -55,7 +56,7 @@ MONGOLIA=$SOURCE_DIR/scenarios/mongolia_2019.yaml
 TRIAD=$SOURCE_DIR/scenarios/triad.yaml
 
 [ -x "$GEOSIM" ] || { echo "fault_test: '$GEOSIM' is not an executable" >&2; exit 2; }
-for tool in sqlite3 sha256sum realpath mount; do
+for tool in sqlite3 sha256sum realpath find awk; do
   command -v "$tool" >/dev/null || { echo "fault_test: '$tool' is needed" >&2; exit 2; }
 done
 
@@ -76,7 +77,7 @@ if [ -e "$SCRATCH/$MARK" ]; then
   done
   if [ -e "$SCRATCH/world-dirs" ]; then
     while read -r dir; do
-      case "$dir" in /tmp/geosim-fault-ro.*) chmod -R u+w "$dir" 2>/dev/null || true; rm -rf "$dir" ;; esac
+      case "$dir" in */geosim-fault-ro.*) chmod -R u+w "$dir" 2>/dev/null || true; rm -rf "$dir" ;; esac
     done <"$SCRATCH/world-dirs"
   fi
   chmod -R u+w "$SCRATCH" 2>/dev/null || true
@@ -95,9 +96,9 @@ unmount_under() {
   done < <(awk -v s="$1/" 'index($2, s) == 1 { print $2 }' /proc/mounts | sort -r)
 }
 
-# remove_world DIR: removes a folder of the read-only cases (under /tmp).
+# remove_world DIR: removes a folder of the read-only cases (in $TMPDIR).
 remove_world() {
-  case "$1" in /tmp/geosim-fault-ro.*) ;; *) return 0 ;; esac
+  case "$1" in */geosim-fault-ro.*) ;; *) return 0 ;; esac
   unmount_under "$1"
   chmod -R u+w "$1" 2>/dev/null || true
   rm -rf "$1"
@@ -144,6 +145,7 @@ note() {
   local message=""
   [ -s "$ERR" ] && message=$(head -n 1 "$ERR" | cut -c 1-160)
   printf '%s\t%s\n' "$1" "$message" >"$PWD/.note"
+  if [ -s "$ERR" ]; then cp "$ERR" "$PWD/noted.err"; else : >"$PWD/noted.err"; fi  # the whole message, kept
 }
 
 # expect_status WANT GOT
@@ -402,10 +404,15 @@ run_in_progress() {
 # into DIR/NAME, frozen a moment after it started (500 runs per policy, then
 # more if it ended first).
 compare_in_progress() {
-  local dir=$1 name=$2 runs
+  local dir=$1 name=$2 runs db="" arg previous=""
   shift 2
+  for arg in "$@"; do
+    [ "$previous" != --db ] || db=$arg
+    previous=$arg
+  done
   for runs in 500 2000 8000; do
     rm -rf "${dir:?}/$name"
+    [ -z "$db" ] || rm -f "$db" "$db-wal" "$db-shm" "$db-journal"
     if catch_folder_job "$dir" "$name" 0 compare "$MONGOLIA" --runs "$runs" --threads 2 --out "$dir/$name" --quiet "$@"; then
       kill -CONT "$JOB_PID"
       sleep 0.2
@@ -450,8 +457,8 @@ disk_mechanism() {
   if [ -z "${DISK_MECH:-}" ]; then
     DISK_MECH=none
     case "${GEOSIM_FAULT_DISK:-}" in
-      tmpfs) mounts_allowed && DISK_MECH=tmpfs ;;
-      loop) loop_allowed && DISK_MECH=loop ;;
+      tmpfs) if mounts_allowed; then DISK_MECH=tmpfs; fi ;;
+      loop) if loop_allowed; then DISK_MECH=loop; fi ;;
       *) if mounts_allowed; then DISK_MECH=tmpfs; elif loop_allowed; then DISK_MECH=loop; fi ;;
     esac
   fi
@@ -486,7 +493,7 @@ small_disk() {
 ro_mechanism() {
   if [ -n "${RO_MECH:-}" ]; then return; fi
   local probe
-  probe=$(mktemp -d /tmp/geosim-fault-probe.XXXXXX)
+  probe=$(mktemp -d "${TMPDIR:-/tmp}/geosim-fault-probe.XXXXXX")
   chmod 555 "$probe"
   RO_MECH=none
   if ! (: >"$probe/x") 2>/dev/null; then
@@ -501,6 +508,8 @@ ro_mechanism() {
   fi
   chmod 755 "$probe"
   rm -rf "$probe"
+  # GEOSIM_FAULT_RO=python3-setuid tries the fallback where setpriv works.
+  if [ "${GEOSIM_FAULT_RO:-}" = python3-setuid ] && [ "$RO_MECH" = setpriv ]; then RO_MECH=python3-setuid; fi
 }
 
 as_user() {
@@ -514,21 +523,32 @@ as_user() {
 }
 
 # A folder that the user of as_user can read (the build folder may not be):
-# /tmp/geosim-fault-ro.XXXXXX with the scenario files and, when that user
-# cannot run it where it is, a copy of geosim.
-world_dir() {
+# $TMPDIR/geosim-fault-ro.XXXXXX with the scenario files. When that user
+# cannot run geosim where it is, it runs a copy, made once for all cases.
+new_world() {
   local dir
-  dir=$(mktemp -d /tmp/geosim-fault-ro.XXXXXX)
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/geosim-fault-ro.XXXXXX")
   chmod 755 "$dir"
   echo "$dir" >>"$SCRATCH/world-dirs"
-  cp "$MONGOLIA" "$TRIAD" "$dir/"
-  chmod 644 "$dir"/*.yaml
-  WORLD=$dir
+  echo "$dir"
+}
+
+world_dir() {
+  WORLD=$(new_world)
+  cp "$MONGOLIA" "$TRIAD" "$WORLD/"
+  chmod 644 "$WORLD"/*.yaml
   RO_GEOSIM=$GEOSIM
   if [ "$RO_MECH" != ro-mount ] && ! as_user "$GEOSIM" --version >/dev/null 2>&1; then
-    cp "$GEOSIM" "$dir/geosim"
-    chmod 755 "$dir/geosim"
-    RO_GEOSIM=$dir/geosim
+    if [ ! -s "$SCRATCH/geosim-copy" ]; then
+      local dir
+      dir=$(new_world)
+      cp "$GEOSIM" "$dir/geosim"
+      chmod 755 "$dir/geosim"
+      echo "$dir/geosim" >"$SCRATCH/geosim-copy"
+    fi
+    RO_GEOSIM=$(cat "$SCRATCH/geosim-copy")
+    as_user "$RO_GEOSIM" --version >/dev/null 2>&1 ||
+      fail "user 65534 cannot run geosim, not even a copy in '$(dirname "$RO_GEOSIM")' (a noexec file system? set TMPDIR)"
   fi
 }
 
@@ -615,7 +635,7 @@ case_disk_sweep() {
 
 case_disk_compare() {
   disk_place $((64 * 1024))
-  disk_geosim 100 compare "$MONGOLIA" --runs 200 --threads 2 --out "$D/cmp" --quiet
+  disk_geosim 100 compare "$MONGOLIA" --policies steppe_bloc --runs 300 --threads 2 --out "$D/cmp" --quiet
   expect_status 1 "$STATUS"
   expect_err "$(disk_space_text) writing '$D/cmp/" "nothing was written"
   expect_absent "$D/cmp"
@@ -626,9 +646,10 @@ case_disk_compare_db() {
   # The folder fits; the database does not: it is removed, and no folder.
   disk_place $((300 * 1024))
   mkdir -p "$PWD/elsewhere"
-  disk_geosim 300 compare "$MONGOLIA" --runs 100 --threads 2 --out "$PWD/elsewhere/cmp" --db "$D/cmp.db" --quiet
+  disk_geosim 300 compare "$MONGOLIA" --policies steppe_bloc --runs 300 --threads 2 --out "$PWD/elsewhere/cmp" \
+    --db "$D/cmp.db" --quiet
   expect_status 1 "$STATUS"
-  expect_err "$(disk_space_text)" "$D/cmp.db"
+  expect_err "$(disk_space_text)" "$D/cmp.db" "the comparison was not saved" "run again"
   expect_absent "$PWD/elsewhere/cmp" "$D/cmp.db" "$D/cmp.db-wal" "$D/cmp.db-shm" "$D/cmp.db-journal"
   expect_no_temporaries "$PWD/elsewhere"
 }

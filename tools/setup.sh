@@ -4,6 +4,9 @@
 #
 #   bash tools/setup.sh            # build/release/tools/geosim
 #   bash tools/setup.sh asan       # AddressSanitizer + UBSan build in build/asan
+#   bash tools/setup.sh fuzz       # libFuzzer harnesses in build/fuzz (adds clang)
+#   bash tools/setup.sh tsan       # ThreadSanitizer build; run tools/tsan/ci_tsan.sh
+#                                  # instead, which first builds a TSan oneTBB
 #
 # Safe to run again: packages already present are not reinstalled, and the
 # build is incremental.
@@ -21,6 +24,10 @@ packages=(
   graphviz libgraphviz-dev
   chromium fonts-dejavu-core
 )
+case "$preset" in
+  fuzz) packages+=(clang libclang-rt-14-dev llvm) ;;  # libFuzzer, and llvm-symbolizer for its reports
+  tsan) packages+=(dpkg-dev) ;;                        # `apt-get source onetbb` (tools/tsan/build_onetbb.sh)
+esac
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,11 @@ import re
 
 import matplotlib
 
+# Matplotlib's own defaults, not a matplotlibrc found in the current folder
+# or the user's configuration: the same inputs give the same report wherever
+# and by whomever it is made, and a settings file lying beside a scenario
+# has no say (docs/guarantees.md). The backend is fixed to Agg just after.
+matplotlib.rcdefaults()
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
