@@ -258,6 +258,21 @@ def main():
         if shot:
             shots[name] = (shot, sections)
 
+    # A matplotlibrc in the current folder (one lying beside a downloaded
+    # scenario, say) has no say: the same report, byte for byte, as in a
+    # folder without one (docs/guarantees.md, "Security of inputs").
+    stray = os.path.join(work, "stray_rc")
+    os.makedirs(stray)
+    with open(os.path.join(stray, "matplotlibrc"), "w", encoding="utf-8") as f:
+        f.write("lines.linewidth: 9\naxes.facecolor: red\nfont.size: 30\nsvg.hashsalt: stray\n")
+    shutil.copytree(os.path.join(work, "triad_run"), os.path.join(stray, "triad_run"))
+    shutil.copyfile(os.path.join(work, triad), os.path.join(stray, triad))
+    run([geosim, "report", "triad_run", "--out", "report_rc.html", "--quiet"], 0, cwd=stray, env=env)
+    geo("report", "triad_run", "--out", "report_plain.html", "--quiet")
+    with open(os.path.join(stray, "report_rc.html"), "rb") as a, open(os.path.join(work, "report_plain.html"), "rb") as b:
+        if a.read() != b.read():
+            fail("a matplotlibrc in the current folder changed the report")
+
     # Errors: exit 2 and nothing changed or left behind.
     out = f"{work}/report_run.html"
     before = os.path.getmtime(out) if os.path.exists(out) else None
