@@ -4,6 +4,7 @@
 // writes them; this only looks.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <string_view>
@@ -87,9 +88,11 @@ class Guard {
   int t_;
 };
 
-}  // namespace
 
-void check_numbers(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key, int t) {
+// Finds the first problem, in the documented order, and throws it. Called
+// only when the quick scan of check_numbers() saw one.
+[[noreturn]] void name_problem(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key,
+                               int t) {
   const Guard guard(model, key, t);
   const auto& g = model.graph;
   // The state first: a stock gone negative or infinite is the cause of
@@ -148,6 +151,40 @@ void check_numbers(const State& s, const Model& model, const Derived& d, const D
     guard.edge_number(e, "counterweight share", dec.cw[e]);
   }
   guard.world_number("mean growth of the world", d.mean_growth);
+  GEOSIM_ASSERT(false, "the quick scan of the numbers guard saw a problem that the full check did not find");
+}
+
+}  // namespace
+
+// The quick scan: x * 0 is 0 for every finite x and NaN for an infinity or
+// a NaN, so one sum of such products tells whether any number is not finite
+// (each value is multiplied by 0 before it is added, so large finite values
+// cannot add up to an infinity), and one minimum whether any stock is
+// negative. It reads each value once, without branches; name_problem() runs
+// only when it fails.
+void check_numbers(const State& s, const Model& model, const Derived& d, const Decisions& dec, RunKey key, int t) {
+  const auto zeros = [](auto... x) { return ((x * 0) + ...); };
+  double poison = zeros(d.mean_growth);
+  double lowest = 0;
+  for (std::size_t i = 0; i < model.num_agents(); ++i) {
+    const AgentState& a = s.agents[i];
+    const AgentDerived& x = d.agents[i];
+    const AgentDecision& c = dec.agents[i];
+    lowest = std::min(lowest, a.gp);
+    poison += zeros(a.gp, a.m, x.gdp, x.military, x.lost_trade, x.power, x.tt, x.vv, x.aa, x.exposure, x.hhi,
+                    x.autonomy, x.threat, x.reward_sum, x.momentum_factor, c.counterweight, c.security,
+                    c.military_share);
+    if (c.has_utility) poison += zeros(c.utility[0], c.utility[1], c.utility[2]);
+  }
+  for (std::size_t e = 0; e < model.num_edges(); ++e) {
+    const EdgeState& x = s.edges[e];
+    const EdgeDerived& y = d.edges[e];
+    lowest = std::min({lowest, x.exports, x.investment, x.aid});
+    poison += zeros(x.alignment, x.exports, x.investment, x.aid, x.grievance, x.security, y.dependence, y.threat,
+                    y.reward, y.gap, dec.alignment[e], dec.investment[e], dec.cw[e]);
+  }
+  if (poison == 0 && lowest >= 0) return;
+  name_problem(s, model, d, dec, key, t);
 }
 
 }  // namespace geosim::standard
