@@ -215,7 +215,10 @@ std::string runs_csv(const CompareRuns& r) {
   for (std::size_t p = 0; p < r.policies.size(); ++p) {
     for (std::size_t k = 0; k < r.values[p].size(); ++k) {
       out += fmt::format("{},{},{}", k, r.policies[p], r.seed);
-      for (const auto& v : r.values[p][k]) out += "," + cell(v);
+      for (const auto& v : r.values[p][k]) {
+        out += ',';  // (not "," + cell(v): GCC 12 warns about that, wrongly, with -Wrestrict)
+        out += cell(v);
+      }
       out += '\n';
     }
   }
