@@ -5,11 +5,14 @@
 //     every command that reads a scenario (cli::read_scenario()), with small
 //     limits so that one input stays fast.
 //  2. A rejected file must fail with ScenarioError only, and every
-//     diagnostic must name the file and a sane line and column.
+//     diagnostic must name the file and a sane line and column; the
+//     rendered message must hold no control character but line breaks and
+//     tabs, and no bidirectional control.
 //  3. An accepted file must hold values in range (check_values()), and for
 //     the baseline and each policy (at most kMaxPolicies): with_policy(),
 //     compile() and two steps of simulate() with the record phase
-//     (RunRecorder), as `geosim run --steps 2` does.
+//     (RunRecorder), as `geosim run --steps 2` does. A run may stop with
+//     ModelError (docs/model.md, "When a run stops"), a documented outcome.
 //  4. Its sweep, when small: the design's points, each patched in and range
 //     checked, as `geosim sweep` does before it runs anything.
 //  5. to_yaml() must give text that loads back to the same scenario (same
@@ -68,7 +71,20 @@ void check_error(const geosim::ScenarioError& e, const std::string& file) {
       check_location(*d.also, file);
       if (d.also_note.empty()) fail("a second location without a note");
     }
-    (void)geosim::render(d);
+  }
+  // what() is every diagnostic rendered (render()), as `geosim validate`
+  // prints them: whatever the file holds, the message must not carry a
+  // control character other than line breaks and tabs, nor a bidirectional
+  // control (error.hpp, printable()), which could rewrite a terminal.
+  const std::string_view shown = e.what();
+  if (shown.empty()) fail("ScenarioError with an empty message");
+  for (std::size_t i = 0; i < shown.size(); ++i) {
+    const auto c = static_cast<unsigned char>(shown[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7F) fail("a control character in a message:\n" + std::string(shown));
+    const bool bidi = c == 0xE2 && i + 2 < shown.size() &&
+                      ((shown[i + 1] == '\x80' && shown[i + 2] >= '\xAA' && shown[i + 2] <= '\xAE') ||
+                       (shown[i + 1] == '\x81' && shown[i + 2] >= '\xA6' && shown[i + 2] <= '\xA9'));
+    if (bidi) fail("a bidirectional control character in a message:\n" + std::string(shown));
   }
 }
 
@@ -80,7 +96,17 @@ std::string rows(const geosim::Scenario& s, const std::string& policy) {
   if (effective.time.steps > kSteps) effective.time.steps = kSteps;  // as `geosim run --steps 2`
   const geosim::Model model = geosim::compile(effective);
   geosim::RunRecorder recorder(model, 0);
-  geosim::simulate(model, {effective.seed, 0}, [&](const geosim::StepView& v) { recorder.record(v); });
+  try {
+    geosim::simulate(model, {effective.seed, 0}, [&](const geosim::StepView& v) { recorder.record(v); });
+  } catch (const geosim::ModelError& e) {
+    // A run that stops on a number outside the formulas' range (a negative
+    // GDP, infinity: docs/model.md, "When a run stops") is a documented
+    // outcome of an accepted file: `geosim run` says why and exits with
+    // status 1. The reloaded file must stop at the same place.
+    const std::string message = e.what();
+    if (message.empty()) fail("a run stopped without a message");
+    return recorder.agent_rows() + recorder.edge_rows() + "stopped: " + message;
+  }
   std::string out = recorder.agent_rows() + recorder.edge_rows();
   for (const auto& o : recorder.outcomes()) out += o ? geosim::format_number(*o) + "," : ",";
   return out;

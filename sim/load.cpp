@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstring>
 #include <functional>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -252,7 +253,7 @@ class Loader {
   void check_sweep_paths();
   /// "; did you mean 'agents.MNG.gdp'?" for a path one edit away from a
   /// patchable one, else "".
-  std::string path_suggestion(std::string_view path) const;
+  std::string path_suggestion(std::string_view path);
 
   // References.
   /// Reads an agent id and checks that it is declared: "undeclared agent
@@ -306,6 +307,8 @@ class Loader {
   std::vector<YAML::Mark> relation_marks_;
   /// The `sweep.parameters` entry of each of s_.sweep->parameters.
   std::vector<Field> sweep_entries_;
+  /// Unknown sweep paths that may still get a "did you mean" (path_suggestion()).
+  int path_suggestions_left_ = 20;
 };
 
 // --- Small helpers --------------------------------------------------------
@@ -1411,31 +1414,47 @@ void Loader::read_sweep(const Field& f) {
   s_.sweep = std::move(sweep);
 }
 
-std::string Loader::path_suggestion(std::string_view path) const {
-  std::vector<std::string> paths = {"seed", "time.steps", "time.dt", "time.start"};
-  for (std::string_view n : parameter_names()) paths.push_back(fmt::format("parameters.{}", n));
-  for (const AgentSpec& a : s_.agents) {
-    for (std::string_view n : agent_attribute_names()) paths.push_back(fmt::format("agents.{}.{}", a.id, n));
-  }
-  for (const RelationSpec& r : s_.relations) {
-    for (std::string_view n : edge_attribute_names()) {
-      paths.push_back(fmt::format("relations.{}.{}", r.label(), n));
-      if (is_directed(*edge_attribute_from_string(n))) {
-        paths.push_back(fmt::format("relations.{}.{}.{}", r.label(), n, r.a));
-        paths.push_back(fmt::format("relations.{}.{}.{}", r.label(), n, r.b));
-      }
-    }
-    paths.push_back(fmt::format("relations.{}.border", r.label()));
-  }
-  std::string_view best;
-  // One edit: two would turn agents.RUS.gdp into agents.USA.gdp.
+std::string Loader::path_suggestion(std::string_view path) {
+  // Only the first few unknown paths get a suggestion: each one looks at
+  // every agent and relation, and a file may hold a thousand misspelt paths
+  // beside a hundred thousand relations.
+  if (path_suggestions_left_ == 0) return {};
+  --path_suggestions_left_;
+  // Only a path one edit away is suggested (two would turn agents.RUS.gdp
+  // into agents.USA.gdp): a candidate whose length differs by more than one
+  // is skipped before it is written out, and the comparison stops at the
+  // second difference. Candidates in a fixed order; the first closest wins.
+  std::string best, candidate;
   std::size_t best_distance = 2;
-  for (const std::string& p : paths) {
-    const std::size_t d = detail::edit_distance(path, p);
-    if (d < best_distance) {
-      best = p;
+  const auto consider = [&](std::initializer_list<std::string_view> pieces) {
+    if (best_distance == 0) return;
+    std::size_t length = 0;
+    for (std::string_view piece : pieces) length += piece.size();
+    if (length + 1 < path.size() || length > path.size() + 1) return;
+    candidate.clear();
+    for (std::string_view piece : pieces) candidate += piece;
+    if (const std::size_t d = detail::edit_distance_up_to_one(path, candidate); d < best_distance) {
+      best = candidate;
       best_distance = d;
     }
+  };
+  for (std::string_view p : {"seed", "time.steps", "time.dt", "time.start"}) consider({p});
+  for (std::string_view n : parameter_names()) consider({"parameters.", n});
+  for (const AgentSpec& a : s_.agents) {
+    for (std::string_view n : agent_attribute_names()) consider({"agents.", a.id, ".", n});
+  }
+  std::vector<bool> directed;
+  for (std::string_view n : edge_attribute_names()) directed.push_back(is_directed(*edge_attribute_from_string(n)));
+  for (const RelationSpec& r : s_.relations) {
+    for (std::size_t k = 0; k < edge_attribute_names().size(); ++k) {
+      const std::string_view n = edge_attribute_names()[k];
+      consider({"relations.", r.a, "-", r.b, ".", n});
+      if (directed[k]) {
+        consider({"relations.", r.a, "-", r.b, ".", n, ".", r.a});
+        consider({"relations.", r.a, "-", r.b, ".", n, ".", r.b});
+      }
+    }
+    consider({"relations.", r.a, "-", r.b, ".border"});
   }
   return best.empty() ? std::string{} : fmt::format("; did you mean '{}'?", best);
 }

@@ -68,10 +68,16 @@ std::string join(std::span<const std::string_view> parts, std::string_view sep) 
   return out;
 }
 
+// Whether `label` is "X-Y", compared in place (no string built per relation).
+bool is_label(std::string_view label, std::string_view x, std::string_view y) {
+  return label.size() == x.size() + 1 + y.size() && label.starts_with(x) && label[x.size()] == '-' &&
+         label.ends_with(y);
+}
+
 // The relation named "A-B" (either order), where ids may themselves hold '-'.
 RelationSpec* find_relation_by_label(Scenario& s, std::string_view label) {
   for (RelationSpec& r : s.relations) {
-    if (label == r.a + "-" + r.b || label == r.b + "-" + r.a) return &r;
+    if (is_label(label, r.a, r.b) || is_label(label, r.b, r.a)) return &r;
   }
   return nullptr;
 }
@@ -330,8 +336,10 @@ Scenario with_policy(const Scenario& s, std::string_view name) {
 }
 
 std::string check_patch_path(const Scenario& s, std::string_view path) {
-  Scenario copy = s;  // resolve() hands out pointers; never into the caller's value
-  return resolve(copy, path).error;
+  // resolve() only finds where a patch would land and writes nothing, so it
+  // may look at `s` itself: a copy per path made a sweep of many paths over
+  // a large scenario quadratic (the loader checks every path).
+  return resolve(const_cast<Scenario&>(s), path).error;
 }
 
 std::string apply_patch(Scenario& s, std::string_view path, const PatchValue& value) {

@@ -5,6 +5,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -91,10 +92,21 @@ long long decimal_magnitude(std::string_view text) {
 // --- Suggestions ----------------------------------------------------------
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
-  // Optimal string alignment, three rolling rows.
+  // Optimal string alignment, three rolling rows: on the stack for words of
+  // up to 63 characters (every key and id), else on the heap.
   const std::size_t n = a.size();
   const std::size_t m = b.size();
-  std::vector<std::size_t> prev2(m + 1), prev(m + 1), cur(m + 1);
+  constexpr std::size_t kSmall = 64;
+  std::array<std::size_t, 3 * kSmall> small{};
+  std::vector<std::size_t> large;
+  std::size_t* base = small.data();
+  if (m + 1 > kSmall) {
+    large.assign(3 * (m + 1), 0);
+    base = large.data();
+  }
+  std::size_t* prev2 = base;
+  std::size_t* prev = base + (m + 1);
+  std::size_t* cur = base + 2 * (m + 1);
   for (std::size_t j = 0; j <= m; ++j) prev[j] = j;
   for (std::size_t i = 1; i <= n; ++i) {
     cur[0] = i;
@@ -109,6 +121,18 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::swap(prev, cur);
   }
   return prev[m];
+}
+
+std::size_t edit_distance_up_to_one(std::string_view a, std::string_view b) {
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return 2;
+  std::size_t i = 0;  // the first difference
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (i == a.size()) return a.size() == b.size() ? 0 : 1;  // equal, or b has one more at the end
+  if (a.size() < b.size()) return a.substr(i) == b.substr(i + 1) ? 1 : 2;  // b has one more at i
+  if (a.substr(i + 1) == b.substr(i + 1)) return 1;                         // one substituted
+  const bool swapped = i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i];
+  return swapped && a.substr(i + 2) == b.substr(i + 2) ? 1 : 2;  // two neighbours swapped
 }
 
 std::optional<std::string_view> closest_match(std::string_view word,
@@ -318,19 +342,29 @@ void MapReader::mark_read(std::string_view key) {
 }
 
 void MapReader::finish(std::span<const std::string_view> known) {
+  // The closest known key of an unknown one, found at most once: it both
+  // excuses a missing key (reported as the misspelling instead) and is
+  // suggested in the unknown key's message.
+  std::vector<std::optional<std::optional<std::string_view>>> closest(entries_.size());
+  const auto closest_to = [&](std::size_t i) {
+    if (!closest[i]) closest[i] = closest_match(entries_[i].name, known);
+    return *closest[i];
+  };
   for (const Missing& m : missing_) {
-    const bool misspelt = std::any_of(entries_.begin(), entries_.end(), [&](const Field& e) {
-      const std::size_t i = static_cast<std::size_t>(&e - entries_.data());
-      return !read_[i] && closest_match(e.name, known) == std::optional<std::string_view>(m.key);
-    });
+    bool misspelt = false;
+    for (std::size_t i = 0; i < entries_.size() && !misspelt; ++i) {
+      misspelt = !read_[i] && closest_to(i) == std::optional<std::string_view>(m.key);
+    }
     if (!misspelt) sink_.error(mark_, fmt::format("missing required key '{}' {}{}", m.key, where_, m.hint));
   }
   missing_.clear();
   for (std::size_t i = 0; i < entries_.size(); ++i) {
     if (read_[i]) continue;
     read_[i] = true;
-    sink_.error(entries_[i].key.Mark(), fmt::format("unknown key '{}' {}{}", entries_[i].name, where_,
-                                                    did_you_mean(entries_[i].name, known)));
+    const std::optional<std::string_view> match = closest_to(i);
+    sink_.error(entries_[i].key.Mark(),
+                fmt::format("unknown key '{}' {}{}", entries_[i].name, where_,
+                            match ? fmt::format("; did you mean '{}'?", *match) : std::string()));
   }
 }
 

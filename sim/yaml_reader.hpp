@@ -39,6 +39,10 @@ namespace geosim::detail {
 /// characters that turn `a` into `b`.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// edit_distance() when it is 0 or 1, and 2 for anything larger, in time
+/// linear in the length (for scanning many candidates).
+std::size_t edit_distance_up_to_one(std::string_view a, std::string_view b);
+
 /// The candidate closest to `word` if it is close enough to be a plausible
 /// typo. Distances ignore case; a word of up to 5 characters may be one edit
 /// away ('lhc' → 'lhs', 'MGN' → 'MNG', but not 'RUS' → 'USA'), a longer one
